@@ -1,0 +1,122 @@
+/**
+ * The content-addressed pipeline cache that Framework's loader shims read from.
+ *
+ * Framework reruns a loader only when the loader file is newer than its cached output, so edits to the
+ * pipeline or to the input CSV would go unnoticed. Instead every shim asks for one artifact of the pipeline
+ * run whose key hashes everything the run depends on; a changed input gives a new key and a fresh run.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const PIPELINE_CACHE = join(ROOT, ".cache", "pipeline");
+
+/** Folders and files whose content decides the pipeline's output. */
+const INPUT_PATHS = ["data-loaders", "models", "src/lib", "scripts/pipeline.ts", "llm-cache", "package-lock.json"];
+const SOURCE_FILE = /\.(ts|js|json|jsonl|mjs)$/;
+
+export interface PipelineOptions {
+  /** Telco CSV path (else the ingest's own cache or download). */
+  telcoCsv?: string;
+  /** size of the synthetic food-delivery base */
+  foodN: number;
+  /** seed for every random draw of the run */
+  seed: number;
+}
+
+/** Options from the environment, with the documented defaults. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineOptions {
+  const foodN = env.FOOD_N === undefined ? 20_000 : Number(env.FOOD_N);
+  if (!Number.isInteger(foodN) || foodN < 1_000 || foodN > 1_000_000) {
+    throw new Error(`FOOD_N: ${JSON.stringify(env.FOOD_N)} is not a whole number from 1000 to 1000000`);
+  }
+  const seed = env.SEED === undefined ? 42 : Number(env.SEED);
+  if (!Number.isInteger(seed)) throw new Error(`SEED: ${JSON.stringify(env.SEED)} is not an integer`);
+  return { telcoCsv: env.TELCO_CSV || undefined, foodN, seed };
+}
+
+async function listFiles(path: string): Promise<string[]> {
+  if (!existsSync(path)) return [];
+  if (!(await stat(path)).isDirectory()) return [path];
+  const out: string[] = [];
+  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(child)));
+    else if (SOURCE_FILE.test(entry.name)) out.push(child);
+  }
+  return out;
+}
+
+/** The cache key: a sha256 over every input file's path and bytes, the Telco CSV's bytes and the options. */
+export async function pipelineKey(options: PipelineOptions, llmIdentity = ""): Promise<string> {
+  const hash = createHash("sha256");
+  for (const top of INPUT_PATHS) {
+    for (const file of await listFiles(join(ROOT, top))) {
+      hash.update(relative(ROOT, file)).update("\0").update(await readFile(file)).update("\0");
+    }
+  }
+  if (options.telcoCsv) hash.update("telco\0").update(await readFile(options.telcoCsv));
+  hash.update(JSON.stringify({ foodN: options.foodN, seed: options.seed, llm: llmIdentity }));
+  return hash.digest("hex").slice(0, 20);
+}
+
+async function acquireLock(lock: string): Promise<() => Promise<void>> {
+  await mkdir(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 250) {
+    try {
+      await mkdir(lock);
+      return () => rm(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A lock older than 30 minutes belongs to a run that died.
+      if (Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > 30 * 60_000) {
+        await rm(lock, { recursive: true, force: true });
+      }
+      if (waited % 10_000 === 0 && waited > 0) process.stderr.write(`waiting for the pipeline lock ${lock}\n`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * The folder holding the complete output of the pipeline for the current inputs, running it if needed.
+ * A run writes into a temporary folder renamed into place at the end: a failed run leaves nothing behind.
+ */
+export async function ensurePipeline(options = optionsFromEnv()): Promise<string> {
+  const { runPipeline, llmIdentity } = await import("./pipeline.js");
+  const key = await pipelineKey(options, llmIdentity());
+  const dir = join(PIPELINE_CACHE, key);
+  if (existsSync(join(dir, "manifest.json"))) return dir;
+  const release = await acquireLock(`${dir}.lock`);
+  try {
+    if (existsSync(join(dir, "manifest.json"))) return dir;
+    const tmp = `${dir}.tmp-${process.pid}`;
+    await rm(tmp, { recursive: true, force: true });
+    try {
+      await runPipeline({ ...options, out: tmp });
+      await rm(dir, { recursive: true, force: true });
+      await rename(tmp, dir);
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+    return dir;
+  } finally {
+    await release();
+  }
+}
+
+/** Loader-shim body: write one artifact of the current pipeline run to stdout. */
+export async function emitArtifact(path: string): Promise<void> {
+  try {
+    const dir = await ensurePipeline();
+    const bytes = await readFile(join(dir, path));
+    await new Promise<void>((ok, fail) => process.stdout.write(bytes, (e) => (e ? fail(e) : ok())));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
