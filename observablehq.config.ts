@@ -1,4 +1,18 @@
 // Observable Framework configuration. Everything the site needs is local: see docs/architecture.md.
+import { existsSync } from "node:fs";
+
+interface PageEntry {
+  name: string;
+  path?: string;
+  pages?: PageEntry[];
+}
+
+/** The sidebar, keeping only pages whose Markdown exists (sections are built page by page). */
+function present(entries: PageEntry[]): PageEntry[] {
+  return entries
+    .map((e) => (e.pages ? { ...e, pages: present(e.pages) } : e))
+    .filter((e) => (e.pages ? e.pages.length > 0 : existsSync(`src${e.path === "/" ? "/index" : e.path}.md`)));
+}
 const favicon =
   "data:image/svg+xml," +
   encodeURIComponent(
@@ -15,7 +29,7 @@ export default {
   head: `<link rel="icon" href="${favicon}">`,
   header: `<a href="./" class="rl-brand">Retention Lab</a>`,
   footer: "Retention Lab — built from the IBM Telco data set (Apache 2.0) and a seeded synthetic food-delivery base.",
-  pages: [
+  pages: present([
     { name: "Overview", path: "/" },
     {
       name: "Telco customer insights",
@@ -32,10 +46,12 @@ export default {
     },
     { name: "Models", path: "/models" },
     { name: "Embed", path: "/embed" },
-  ],
+  ]),
   // Extensions are downloaded at build time by default; the site reads Arrow IPC, which needs none.
   duckdb: { extensions: { json: null, parquet: null } },
   search: false,
   linkify: false,
-  cleanUrls: true,
+  // Links without .html; NGINX maps /page to /page.html (nginx/server.d/static-site.conf).
+  preserveExtension: false,
+  preserveIndex: false,
 };

@@ -14,10 +14,6 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const PIPELINE_CACHE = join(ROOT, ".cache", "pipeline");
 
-/** Folders and files whose content decides the pipeline's output. */
-const INPUT_PATHS = ["data-loaders", "models", "src/lib", "scripts/pipeline.ts", "llm-cache", "package-lock.json"];
-const SOURCE_FILE = /\.(ts|js|json|jsonl|mjs)$/;
-
 export interface PipelineOptions {
   /** Telco CSV path (else the ingest's own cache or download). */
   telcoCsv?: string;
@@ -25,6 +21,8 @@ export interface PipelineOptions {
   foodN: number;
   /** seed for every random draw of the run */
   seed: number;
+  /** repeats of the models' stratified 5-fold CV */
+  cvRepeats: number;
 }
 
 /** Options from the environment, with the documented defaults. */
@@ -35,7 +33,35 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineOp
   }
   const seed = env.SEED === undefined ? 42 : Number(env.SEED);
   if (!Number.isInteger(seed)) throw new Error(`SEED: ${JSON.stringify(env.SEED)} is not an integer`);
-  return { telcoCsv: env.TELCO_CSV || undefined, foodN, seed };
+  const cvRepeats = env.CV_REPEATS === undefined ? 3 : Number(env.CV_REPEATS);
+  if (!Number.isInteger(cvRepeats) || cvRepeats < 1 || cvRepeats > 10) {
+    throw new Error(`CV_REPEATS: ${JSON.stringify(env.CV_REPEATS)} is not a whole number from 1 to 10`);
+  }
+  return { telcoCsv: env.TELCO_CSV || undefined, foodN, seed, cvRepeats };
+}
+
+/** Inputs besides the imported source files: the committed LLM cache and the dependency versions. */
+const EXTRA_INPUTS = ["llm-cache", "package-lock.json"];
+
+/**
+ * Every local source file the pipeline imports, found by esbuild's metafile (packages stay external, their versions
+ * are covered by package-lock.json). A page-only edit in src/lib then does not retrain the models.
+ */
+async function pipelineSources(): Promise<string[]> {
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: [join(ROOT, "data-loaders", "pipeline.ts")],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    logLevel: "silent",
+  });
+  return Object.keys(result.metafile.inputs)
+    .map((file) => resolve(process.cwd(), file))
+    .sort();
 }
 
 async function listFiles(path: string): Promise<string[]> {
@@ -45,7 +71,7 @@ async function listFiles(path: string): Promise<string[]> {
   for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const child = join(path, entry.name);
     if (entry.isDirectory()) out.push(...(await listFiles(child)));
-    else if (SOURCE_FILE.test(entry.name)) out.push(child);
+    else out.push(child);
   }
   return out;
 }
@@ -53,13 +79,12 @@ async function listFiles(path: string): Promise<string[]> {
 /** The cache key: a sha256 over every input file's path and bytes, the Telco CSV's bytes and the options. */
 export async function pipelineKey(options: PipelineOptions, llmIdentity = ""): Promise<string> {
   const hash = createHash("sha256");
-  for (const top of INPUT_PATHS) {
-    for (const file of await listFiles(join(ROOT, top))) {
-      hash.update(relative(ROOT, file)).update("\0").update(await readFile(file)).update("\0");
-    }
+  const files = [...(await pipelineSources()), ...(await Promise.all(EXTRA_INPUTS.map((p) => listFiles(join(ROOT, p))))).flat()];
+  for (const file of files) {
+    hash.update(relative(ROOT, file)).update("\0").update(await readFile(file)).update("\0");
   }
   if (options.telcoCsv) hash.update("telco\0").update(await readFile(options.telcoCsv));
-  hash.update(JSON.stringify({ foodN: options.foodN, seed: options.seed, llm: llmIdentity }));
+  hash.update(JSON.stringify({ foodN: options.foodN, seed: options.seed, cv: options.cvRepeats, llm: llmIdentity }));
   return hash.digest("hex").slice(0, 20);
 }
 

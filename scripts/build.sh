@@ -17,3 +17,5 @@ find src/.observablehq/cache -mindepth 1 -maxdepth 1 ! -name _npm -exec rm -rf {
 say "building the site into dist/"
 rm -rf dist
 npx observable build
+say "post-build: CSP hashes for NGINX and precompressed assets"
+bash scripts/postbuild.sh dist build/nginx

@@ -28,7 +28,12 @@ export function rateBars(
     width,
     marginLeft: Math.min(180, 8 + 7 * Math.max(...data.map((d) => d.group.length), 4)),
     height: 40 + 28 * data.length,
-    x: { label: `${label} (%) →`, percent: true, domain: [0, Math.min(1, Math.max(...data.map((d) => d.hi)) * 1.1)], grid: true },
+    x: {
+      label: `${label} →`,
+      tickFormat: "%",
+      domain: [0, Math.min(1, Math.max(...data.map((d) => d.hi)) * 1.15)],
+      grid: true,
+    },
     y: { label: null, domain: order ?? data.map((d) => d.group) },
     marks: [
       Plot.barX(data, { x: "rate", y: "group", fill: color, fillOpacity: 0.8 }),

@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sha256, stableStringify } from "./hash.js";
+import type { Prompt, PromptParams } from "./prompts.js";
+import type { MessageKind } from "./types.js";
+
+/** One validated LLM answer, addressed by everything that determined it. */
+export interface CacheEntry {
+  /** sha256 of {provider, model, version, messages, params}. */
+  key: string;
+  kind: MessageKind;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  promptHash: string;
+  params: PromptParams;
+  text: string;
+  /** ISO time of the LLM call that produced the text. */
+  generatedAt: string;
+}
+
+/** The content address of an answer: provider, model, template version, full prompt, sampling parameters. */
+export function cacheKey(provider: string, model: string, prompt: Prompt): string {
+  return sha256({ provider, model, version: prompt.version, messages: prompt.messages, params: prompt.params });
+}
+
+/** The committed cache of one kind: `<dir>/<kind>.jsonl`, one entry a line, sorted by key, keys sorted. */
+export class MessageCache {
+  private readonly byKey = new Map<string, CacheEntry>();
+  private readonly byPrompt = new Map<string, CacheEntry>();
+  private original: string;
+
+  private constructor(
+    readonly path: string,
+    readonly kind: MessageKind,
+  ) {
+    this.original = existsSync(path) ? readFileSync(path, "utf8") : "";
+    this.original.split("\n").forEach((line, i) => {
+      if (line.trim() === "") return;
+      let entry: CacheEntry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        throw new Error(`invalid cache line ${path}:${i + 1}: ${line.slice(0, 60)}`);
+      }
+      if (typeof entry.key !== "string" || typeof entry.text !== "string" || entry.kind !== kind) {
+        throw new Error(`invalid cache entry ${path}:${i + 1}: ${line.slice(0, 60)}`);
+      }
+      this.add(entry);
+    });
+  }
+
+  /** Loads `<dir>/<kind>.jsonl` (a missing file is an empty cache). */
+  static load(dir: string, kind: MessageKind): MessageCache {
+    return new MessageCache(join(dir, `${kind}.jsonl`), kind);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The exact answer for this provider, model and prompt. */
+  get(key: string): CacheEntry | undefined {
+    return this.byKey.get(key);
+  }
+
+  /**
+   * Any provider's answer to this prompt, for builds without a provider. With several, the newest wins
+   * (then the smallest key), so the choice depends on the file only.
+   */
+  findByPrompt(promptHash: string): CacheEntry | undefined {
+    return this.byPrompt.get(promptHash);
+  }
+
+  put(entry: CacheEntry): void {
+    if (entry.kind !== this.kind) throw new Error(`invalid cache entry kind: ${entry.kind} (cache holds ${this.kind})`);
+    this.add(entry);
+  }
+
+  /**
+   * Writes the file if its content changed, atomically (temp file + rename) so an interrupted build never
+   * leaves half a cache. `keep` prunes to the given keys. Refuses to write any of `secrets`.
+   */
+  save({ keep, secrets = [] }: { keep?: Set<string>; secrets?: string[] } = {}): boolean {
+    const entries = [...this.byKey.values()].filter((e) => !keep || keep.has(e.key));
+    entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const text = entries.map((e) => stableStringify(e) + "\n").join("");
+    for (const secret of secrets) {
+      if (secret && text.includes(secret)) throw new Error(`refusing to write a secret into ${this.path}`);
+    }
+    if (text === this.original) return false;
+    mkdirSync(join(this.path, ".."), { recursive: true });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temp, text);
+      renameSync(temp, this.path);
+      this.original = text;
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    return true;
+  }
+
+  private add(entry: CacheEntry): void {
+    this.byKey.set(entry.key, entry);
+    const current = this.byPrompt.get(entry.promptHash);
+    if (!current || newer(entry, current)) this.byPrompt.set(entry.promptHash, entry);
+  }
+}
+
+function newer(a: CacheEntry, b: CacheEntry): boolean {
+  return a.generatedAt !== b.generatedAt ? a.generatedAt > b.generatedAt : a.key < b.key;
+}

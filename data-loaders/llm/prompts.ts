@@ -1,0 +1,139 @@
+import { sha256 } from "./hash.js";
+import type { Driver, MessageKind, NudgeFacts, OfferFacts } from "./types.js";
+
+/** Bump a template's version whenever its wording changes: the version is part of the cache key. */
+export const PROMPT_VERSION = { nudge: "nudge-v1", offer: "offer-v1" } as const satisfies Record<MessageKind, string>;
+
+/** Longest message each kind may have (characters), enforced by validation and stated in the prompt. */
+export const MAX_LENGTH = { nudge: 320, offer: 280 } as const satisfies Record<MessageKind, number>;
+
+export interface ChatMessage {
+  role: "system" | "user";
+  content: string;
+}
+
+/** Sampling parameters; part of the cache key. max_tokens leaves room so the model is never cut mid-sentence. */
+export interface PromptParams {
+  temperature: number;
+  max_tokens: number;
+}
+
+export const PARAMS = {
+  nudge: { temperature: 0.4, max_tokens: 160 },
+  offer: { temperature: 0.4, max_tokens: 140 },
+} as const satisfies Record<MessageKind, PromptParams>;
+
+export interface Prompt {
+  kind: MessageKind;
+  version: string;
+  messages: ChatMessage[];
+  params: PromptParams;
+  /** sha256 of {version, messages, params}: provider-independent, so a keyless build can find cached text. */
+  hash: string;
+}
+
+const MAX_DRIVERS = 3;
+
+const SHARED_RULES = [
+  "Reply with the message text only: plain text, one short paragraph, no greeting line, no sign-off.",
+  "No Markdown, no HTML, no lists, no emoji, no links, no email addresses or phone numbers, no placeholders such as [Name].",
+  "Never mention churn, risk, scores, probabilities, models or data: speak about the customer's experience.",
+];
+
+const VARIANT_STYLE = {
+  A: "Variant A (control): a friendly, general check-in about the service; do not single out any specific issue.",
+  B: "Variant B (personalised): address the customer's most important driver below with one concrete next step.",
+} as const;
+
+/** The prompt for a Telco nudge. Customer ids are never part of it. */
+export function nudgePrompt(facts: NudgeFacts): Prompt {
+  const pct = facts.maxDiscountPercent ?? 0;
+  const amount = facts.maxDiscountAmount ?? 0;
+  const money =
+    pct > 0 || amount > 0
+      ? `You may offer at most ${pct}% or $${amount} off; never more.`
+      : "Do not mention prices, amounts, discounts or percentages.";
+  const system = [
+    "You write one retention message from a telecom provider to one of its customers.",
+    `At most 2 sentences and ${MAX_LENGTH.nudge} characters.`,
+    ...SHARED_RULES,
+    money,
+  ].join("\n");
+  const user = [
+    "Customer facts:",
+    `- persona: ${facts.persona}`,
+    `- tenure: ${facts.tenureMonths} months`,
+    `- contract: ${facts.contract}`,
+    `- support calls: ${facts.supportCalls}`,
+    `- payment delay: ${facts.paymentDelayDays} days`,
+    `- risk tier: ${facts.riskTier} (probability ${facts.churnProbability.toFixed(2)})`,
+    ...profileLines(facts.profile),
+    ...driverLines(facts.drivers),
+    VARIANT_STYLE[facts.abVariant],
+  ].join("\n");
+  return makePrompt("nudge", system, user);
+}
+
+/** The prompt for a food-delivery offer; states the coupon cap so the offer stays profitable. */
+export function offerPrompt(facts: OfferFacts): Prompt {
+  const { couponCostCap, maxDiscountPercent, expectedProfit } = facts.economics;
+  const money =
+    couponCostCap > 0
+      ? `The offer may be worth at most ₹${fmt(couponCostCap)} or ${fmt(maxDiscountPercent)}% off; never promise more.`
+      : "Make no monetary offer: no discount, coupon, cashback, amounts or percentages. Offer a non-monetary benefit.";
+  const system = [
+    "You write one retention offer from a food-delivery app to one of its customers.",
+    `At most 2 sentences and ${MAX_LENGTH.offer} characters.`,
+    ...SHARED_RULES,
+    money,
+  ].join("\n");
+  const user = [
+    "Customer facts:",
+    `- risk tier: ${facts.riskTier} (probability ${facts.churnProbability.toFixed(2)})`,
+    `- lifetime value: ₹${fmt(facts.ltv)}`,
+    `- coupon cost cap: ₹${fmt(couponCostCap)} (max ${fmt(maxDiscountPercent)}% off)`,
+    ...(expectedProfit === undefined ? [] : [`- expected profit of the offer: ₹${fmt(expectedProfit)}`]),
+    ...profileLines(facts.profile),
+    ...driverLines(facts.drivers),
+  ].join("\n");
+  return makePrompt("offer", system, user);
+}
+
+/** The prompt for either kind. */
+export function buildPrompt(kind: MessageKind, facts: NudgeFacts | OfferFacts): Prompt {
+  if (kind === "nudge") return nudgePrompt(facts as NudgeFacts);
+  if (kind === "offer") return offerPrompt(facts as OfferFacts);
+  throw new Error(`invalid kind: ${JSON.stringify(kind)}`);
+}
+
+function makePrompt(kind: MessageKind, system: string, user: string): Prompt {
+  const version = PROMPT_VERSION[kind];
+  const messages: ChatMessage[] = [
+    { role: "system", content: system },
+    { role: "user", content: user },
+  ];
+  const params = { ...PARAMS[kind] };
+  return { kind, version, messages, params, hash: sha256({ version, messages, params }) };
+}
+
+function driverLines(drivers: Driver[]): string[] {
+  if (drivers.length === 0) return [];
+  return [
+    "- top drivers of the customer's risk, most important first:",
+    ...drivers.slice(0, MAX_DRIVERS).map((d, i) => {
+      const impact = d.impact === undefined ? "" : `, ${d.impact >= 0 ? "+" : ""}${d.impact.toFixed(2)}`;
+      return `  ${i + 1}. ${d.name} = ${d.value} (${d.direction} risk${impact})`;
+    }),
+  ];
+}
+
+function profileLines(profile: Record<string, string | number> | undefined): string[] {
+  if (!profile) return [];
+  const keys = Object.keys(profile).sort(); // key order must not change the prompt hash
+  return keys.length ? [`- profile: ${keys.map((k) => `${k}=${profile[k]}`).join("; ")}`] : [];
+}
+
+/** Whole numbers stay whole; others get at most 2 decimals, so prompts do not depend on float noise. */
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Math.round(x * 100) / 100);
+}

@@ -1,0 +1,287 @@
+/**
+ * Shared harness for the browser and server tests: the production build served by the real nginx with
+ * the project's own configuration, and a Chromium that cannot leave the machine.
+ *
+ *   const site = await startSite();            // dist/ (or $DIST) on http://127.0.0.1:<free port>/
+ *   const browser = await launchBrowser();
+ *   const page = await browser.newPage();
+ *   const watch = await watchPage(page);       // console errors, CSP violations, failed/external requests
+ *   await page.goto(new URL("telco/customer", site.url).href);
+ *   assert.deepEqual(watch.problems(), []);
+ *   await browser.close();
+ *   await site.stop();
+ *
+ * nginx runs exactly the include files the container image uses (nginx/http.d, nginx/server.d, the rendered
+ * nginx/templates) inside a small generated main config that differs from nginx/nginx.conf only in paths:
+ * root = the dist folder, listen = a free loopback port, prefix (hence logs/usage.log) = a temp folder.
+ * The CSP hash include is generated from the dist being served by the same code as the build
+ * (scripts/csp.ts), so the headers always match the pages under test.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { writeCspInclude } from "../../scripts/csp.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const NGINX_DIR = join(root, "nginx");
+
+/** The nginx binary (Debian's package); override with $NGINX. */
+export const NGINX = process.env.NGINX ?? "/usr/sbin/nginx";
+/** Debian's Chromium; Playwright's own browser download cannot work offline. Override with $CHROMIUM. */
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+/** The built site the tests serve: $DIST, else dist/. */
+export const DIST = process.env.DIST ?? "dist";
+
+/** Values for nginx/templates/**\/*.template in the tests: the image's defaults (Dockerfile ENV). */
+export const TEMPLATE_DEFAULTS: Record<string, string> = {
+  FRAME_ANCESTORS: "'self'",
+  REAL_IP_FROM: "127.0.0.1/32",
+};
+
+export interface Site {
+  /** Base URL with a trailing slash, e.g. http://127.0.0.1:41234/ */
+  url: string;
+  /** The audit log (logs/usage.log under the nginx prefix): one JSON line per accepted beacon. */
+  logFile: string;
+  /** The site's access log (combined format). */
+  accessLog: string;
+  /** Everything nginx wrote to stderr so far (its error log: 429/413 reports, warnings). */
+  errors: () => string;
+  /** Stop nginx gracefully and remove its temp folder. */
+  stop: () => Promise<void>;
+}
+
+export interface SiteOptions {
+  /** The built site to serve (default $DIST or "dist"). */
+  dist?: string;
+  /** Values for the template variables (default TEMPLATE_DEFAULTS). */
+  env?: Record<string, string>;
+}
+
+/** Fail early, with the fix in the message, when there is no built site to test. */
+export function assertBuilt(dist = DIST): string {
+  const abs = resolve(root, dist);
+  if (!existsSync(join(abs, "index.html"))) {
+    throw new Error(`no built site at ${abs} (index.html missing): run \`npm run build\` first, or set DIST=<folder>`);
+  }
+  return abs;
+}
+
+/** Start nginx with the project's configuration on a free loopback port; resolves once /healthz answers. */
+export async function startSite({ dist = DIST, env = TEMPLATE_DEFAULTS }: SiteOptions = {}): Promise<Site> {
+  const distDir = assertBuilt(dist);
+  if (!existsSync(NGINX)) throw new Error(`nginx not found at ${NGINX}: run \`bash scripts/setup.sh test\``);
+  const prefix = await mkdtemp(join(tmpdir(), "retention-lab-nginx-"));
+  try {
+    await mkdir(join(prefix, "logs"));
+    await mkdir(join(prefix, "conf.d"));
+    await writeCspInclude(distDir, join(prefix, "conf.d"));
+    await renderTemplates(join(NGINX_DIR, "templates"), join(prefix, "conf.d"), env);
+    // A port taken between probing and binding makes nginx exit at once; try another.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      await writeFile(join(prefix, "nginx.conf"), mainConfig({ prefix, distDir, port }));
+      try {
+        return await launchNginx(prefix, port);
+      } catch (error) {
+        if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+      }
+    }
+  } catch (error) {
+    await rm(prefix, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The test counterpart of nginx/nginx.conf: same includes, paths under the temp prefix. */
+function mainConfig({ prefix, distDir, port }: { prefix: string; distDir: string; port: number }): string {
+  const q = (path: string) => JSON.stringify(path); // nginx accepts double-quoted strings with \" escapes
+  return `# Generated by tests/browser/harness.ts: the test counterpart of nginx/nginx.conf.
+daemon off;
+worker_processes 2;
+pid ${q(join(prefix, "nginx.pid"))};
+error_log stderr warn;
+${process.getuid?.() === 0 ? "# Running as root (CI containers): keep workers as root so they can read any checkout.\nuser root;" : ""}
+events {
+    worker_connections 1024;
+}
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path ${q(join(prefix, "client_temp"))};
+    proxy_temp_path ${q(join(prefix, "proxy_temp"))};
+    fastcgi_temp_path ${q(join(prefix, "fastcgi_temp"))};
+    uwsgi_temp_path ${q(join(prefix, "uwsgi_temp"))};
+    scgi_temp_path ${q(join(prefix, "scgi_temp"))};
+    access_log ${q(join(prefix, "logs", "access.log"))} combined;
+    include ${q(join(NGINX_DIR, "http.d", "*.conf"))};
+    include ${q(join(prefix, "conf.d", "*.conf"))};
+    server {
+        listen 127.0.0.1:${port};
+        root ${q(distDir)};
+        include ${q(join(NGINX_DIR, "server.d", "*.conf"))};
+    }
+}
+`;
+}
+
+/** envsubst as the image's entrypoint does it: ${NAME} for names in env; anything else stays (nginx $vars). */
+async function renderTemplates(from: string, to: string, env: Record<string, string>): Promise<void> {
+  for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".template")) continue;
+    const text = await readFile(join(entry.parentPath, entry.name), "utf8");
+    const rendered = text.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+      if (!(name in env)) throw new Error(`template ${entry.name}: no value for \${${name}} in the test defaults`);
+      return env[name]!;
+    });
+    await writeFile(join(to, entry.name.replace(/\.template$/, "")), rendered);
+  }
+}
+
+async function launchNginx(prefix: string, port: number): Promise<Site> {
+  const child = spawn(NGINX, ["-p", `${prefix}/`, "-c", join(prefix, "nginx.conf"), "-e", "stderr"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+  const url = `http://127.0.0.1:${port}/`;
+  const stop = async () => {
+    await stopChild(child, exited);
+    await rm(prefix, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}) at start:\n${stderr}`);
+    try {
+      const res = await fetch(`${url}healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      throw new Error(`nginx did not answer /healthz within 10 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    logFile: join(prefix, "logs", "usage.log"),
+    accessLog: join(prefix, "logs", "access.log"),
+    errors: () => stderr,
+    stop,
+  };
+}
+
+/** SIGQUIT is nginx's graceful shutdown; SIGKILL after 5 s so a test run never hangs on it. */
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGQUIT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A TCP port free on 127.0.0.1 at the time of asking. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Chromium flags that keep the browser off the network and quiet (docs: DESIGN.md, "Browser tests"). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Debian's Chromium driven by Playwright. Each launch gets a fresh, temporary user-data dir (Playwright
+ * creates one per launch and removes it on close), so no cache, cookie or service worker leaks between runs.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`bash scripts/setup.sh test\``);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface PageWatch {
+  /** console.error messages and uncaught exceptions */
+  consoleErrors: string[];
+  /** CSP violations: securitypolicyviolation events and console reports of blocked content */
+  cspViolations: string[];
+  /** requests that failed (network error, blocked) or answered 4xx/5xx */
+  failedRequests: string[];
+  /** requests to any host other than 127.0.0.1 / localhost */
+  externalRequests: string[];
+  /** everything above, labelled; [] for a clean page */
+  problems(): string[];
+}
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * Watch a page from now on; await it before page.goto. CSP violations are collected twice on purpose:
+ * the securitypolicyviolation event (from an init script, so it runs before any page script) names the
+ * directive and blocked URL, and Chromium's own console report catches anything the event misses.
+ */
+export async function watchPage(page: Page): Promise<PageWatch> {
+  const watch: PageWatch = {
+    consoleErrors: [],
+    cspViolations: [],
+    failedRequests: [],
+    externalRequests: [],
+    problems() {
+      return [
+        ...this.consoleErrors.map((m) => `console error: ${m}`),
+        ...this.cspViolations.map((m) => `CSP violation: ${m}`),
+        ...this.failedRequests.map((m) => `failed request: ${m}`),
+        ...this.externalRequests.map((m) => `external request: ${m}`),
+      ];
+    },
+  };
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(
+        `[securitypolicyviolation] ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`,
+      );
+    });
+  });
+  page.on("console", (message) => {
+    const text = message.text();
+    if (/Content[- ]Security[- ]Policy|^\[securitypolicyviolation\]/i.test(text)) watch.cspViolations.push(text);
+    else if (message.type() === "error") watch.consoleErrors.push(text);
+  });
+  page.on("pageerror", (error) => watch.consoleErrors.push(`uncaught ${error.name}: ${error.message}`));
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (/^https?:$/.test(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) watch.externalRequests.push(request.url());
+  });
+  page.on("requestfailed", (request) => {
+    const failure = request.failure()?.errorText ?? "failed";
+    // A navigation away (or a beacon cut short by it) aborts in-flight requests: not a fault of the page.
+    if (failure === "net::ERR_ABORTED" && request.url().endsWith("/api/audit")) return;
+    watch.failedRequests.push(`${request.method()} ${request.url()}: ${failure}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400)
+      watch.failedRequests.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+  });
+  return watch;
+}
