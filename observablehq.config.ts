@@ -21,6 +21,8 @@ const favicon =
 
 export default {
   root: "src",
+  // A private output folder lets several builds run side by side (tests, screenshots); the default is dist/.
+  output: process.env.OUTPUT_DIR ?? "dist",
   title: "Retention Lab",
   // The default global stylesheet pulls a web font from a CDN; ours is local.
   globalStylesheets: [],

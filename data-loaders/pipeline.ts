@@ -37,6 +37,8 @@ const DRIVERS_PER_ROW = 3;
 interface Scored {
   probability: number;
   oof_probability: number;
+  oof_uncalibrated: number;
+  oof_logistic: number;
   risk_tier: string;
   split: string;
   driver_1: string;
@@ -47,6 +49,8 @@ interface Scored {
 const SCORED_COLUMNS: ArrowColumns<Scored> = [
   ["probability", "float64"],
   ["oof_probability", "float64"],
+  ["oof_uncalibrated", "float64"],
+  ["oof_logistic", "float64"],
   ["risk_tier", "utf8"],
   ["split", "utf8"],
   ["driver_1", "utf8"],
@@ -70,6 +74,8 @@ function scoredRows(model: ModelArtifacts): Scored[] {
     return {
       probability: model.probability[i],
       oof_probability: model.oofProbability[i],
+      oof_uncalibrated: model.oofUncalibrated[i],
+      oof_logistic: model.oofLogistic[i],
       risk_tier: riskTier(model.probability[i]),
       split: model.split[i],
       driver_1: name(0),
@@ -161,15 +167,11 @@ async function put(out: string, path: string, data: Uint8Array | string | object
   await writeFile(file, bytes);
 }
 
-/** Metrics as written: the run's timings are logged, not stored (same inputs → same bytes). */
+/** Metrics as written: wall-clock figures are logged, not stored (same inputs → same bytes). */
 function publishedMetrics(model: ModelArtifacts, log: (line: string) => void): object {
   const { timings, ...metrics } = model.metrics;
   log(`${model.dataset}: timings ${JSON.stringify(timings)}`);
-  const strip = (c: { seconds?: number }) => {
-    delete c.seconds;
-    return c;
-  };
-  return { ...metrics, tuning: { ...metrics.tuning, candidates: metrics.tuning.candidates.map(strip) } };
+  return JSON.parse(JSON.stringify(metrics, (key, value) => (key === "seconds" ? undefined : value)));
 }
 
 async function writeModel(out: string, model: ModelArtifacts, log: (line: string) => void): Promise<void> {

@@ -1,0 +1,78 @@
+/** The overview and model pages against the built site: real numbers from the pipeline, no console error. */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { launchBrowser, startSite, watchPage, type Site } from "./harness.js";
+
+let site: Site;
+let browser: Browser;
+before(async () => {
+  site = await startSite();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+async function open(path: string, width = 1440) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const watch = await watchPage(page);
+  await page.goto(new URL(path, site.url).href);
+  return { page, watch };
+}
+
+describe("overview page", () => {
+  it("shows both data sets' sizes and churn rates from the Arrow tables", async () => {
+    const { page, watch } = await open("");
+    await page.getByText("7,043", { exact: true }).waitFor();
+    await page.getByText("20,000", { exact: true }).waitFor();
+    await page.getByText("26.5%").first().waitFor();
+    // every chart rendered: one SVG per rate chart plus the histogram
+    await page.waitForFunction(() => document.querySelectorAll("figure svg, svg.plot-d6a7b5").length >= 5);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("is readable at 375 px: no horizontal overflow of the page body", async () => {
+    const { page, watch } = await open("", 375);
+    await page.getByText("7,043", { exact: true }).waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.ok(overflow <= 1, `page overflows by ${overflow}px at 375px`);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+});
+
+describe("models page", () => {
+  it("shows the cross-validated Telco figures that meet the targets, then the food-delivery ones", async () => {
+    const { page, watch } = await open("models");
+    const auc = page.locator("[data-metric=auc]");
+    await auc.waitFor();
+    assert.ok(Number(await auc.textContent()) >= 0.85, `Telco CV AUC ${await auc.textContent()}`);
+    assert.ok(Number(await page.locator("[data-metric=brier]").textContent()) <= 0.134);
+    assert.ok(Number(await page.locator("[data-metric=ece]").textContent()) <= 0.02);
+    await page.getByRole("radio", { name: "Food-delivery customers" }).check();
+    await page.getByText(/recovered the direction of/).waitFor();
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+});
+
+describe("published model metrics (dist/_file/data/*/metrics.json)", () => {
+  it("meet the Telco targets at full precision: CV ROC AUC ≥ 0.850, Brier ≤ 0.134, pooled ECE ≤ 0.02", async () => {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const dir = join(process.env.DIST ?? "dist", "_file", "data", "telco");
+    const file = (await readdir(dir)).find((f) => /^metrics\.[0-9a-f]+\.json$/.test(f));
+    assert.ok(file, `no metrics JSON in ${dir}`);
+    const m = JSON.parse(await readFile(join(dir, file), "utf8"));
+    const cv = m.cv.xgboost;
+    assert.ok(cv.repeats >= 3, `CV repeats ${cv.repeats}`);
+    assert.ok(cv.perFold.platt.rocAuc.mean >= 0.85, `AUC ${cv.perFold.platt.rocAuc.mean}`);
+    assert.ok(cv.perFold.platt.brier.mean <= 0.134, `Brier ${cv.perFold.platt.brier.mean}`);
+    assert.ok(cv.pooled.platt.ece.mean <= 0.02, `ECE ${cv.pooled.platt.ece.mean}`);
+  });
+});
