@@ -79,9 +79,16 @@ async function listFiles(path: string): Promise<string[]> {
 /** The cache key: a sha256 over every input file's path and bytes, the Telco CSV's bytes and the options. */
 export async function pipelineKey(options: PipelineOptions, llmIdentity = ""): Promise<string> {
   const hash = createHash("sha256");
-  const files = [...(await pipelineSources()), ...(await Promise.all(EXTRA_INPUTS.map((p) => listFiles(join(ROOT, p))))).flat()];
+  const files = [
+    ...(await pipelineSources()),
+    ...(await Promise.all(EXTRA_INPUTS.map((p) => listFiles(join(ROOT, p))))).flat(),
+  ];
   for (const file of files) {
-    hash.update(relative(ROOT, file)).update("\0").update(await readFile(file)).update("\0");
+    hash
+      .update(relative(ROOT, file))
+      .update("\0")
+      .update(await readFile(file))
+      .update("\0");
   }
   if (options.telcoCsv) hash.update("telco\0").update(await readFile(options.telcoCsv));
   hash.update(JSON.stringify({ foodN: options.foodN, seed: options.seed, cv: options.cvRepeats, llm: llmIdentity }));

@@ -93,9 +93,10 @@ function shapTable(model: ModelArtifacts, idColumn: string): Uint8Array {
     model.shap.groups.forEach((group, j) => (row[group] = model.shap.values[i * g + j]));
     return row;
   });
-  const columns = [[idColumn, "utf8"], ...model.shap.groups.map((group) => [group, "float64"])] as unknown as ArrowColumns<
-    Record<string, string | number>
-  >;
+  const columns = [
+    [idColumn, "utf8"],
+    ...model.shap.groups.map((group) => [group, "float64"]),
+  ] as unknown as ArrowColumns<Record<string, string | number>>;
   return rowsToArrowIPC(rows, columns);
 }
 
@@ -162,8 +163,7 @@ function messageTable(ids: string[], messages: Record<string, Message>): Uint8Ar
 async function put(out: string, path: string, data: Uint8Array | string | object): Promise<void> {
   const file = join(out, path);
   await mkdir(dirname(file), { recursive: true });
-  const bytes =
-    data instanceof Uint8Array || typeof data === "string" ? data : `${JSON.stringify(data, null, 1)}\n`;
+  const bytes = data instanceof Uint8Array || typeof data === "string" ? data : `${JSON.stringify(data, null, 1)}\n`;
   await writeFile(file, bytes);
 }
 

@@ -50,7 +50,11 @@ export function rateBars(
         Plot.pointerY({
           x: "rate",
           y: "group",
-          channels: { [noun]: "n", churned: "k", "95% CI": (d) => `${(100 * d.lo).toFixed(1)}–${(100 * d.hi).toFixed(1)}%` },
+          channels: {
+            [noun]: "n",
+            churned: "k",
+            "95% CI": (d) => `${(100 * d.lo).toFixed(1)}–${(100 * d.hi).toFixed(1)}%`,
+          },
           format: { x: (v: number) => `${(100 * v).toFixed(1)}%` },
         }),
       ),
