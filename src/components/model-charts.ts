@@ -151,35 +151,37 @@ export function importanceChart(
   });
 }
 
-/** Beeswarm: each dot one customer's SHAP value for a feature; colour = the feature's value (numeric features). */
+/** A stable pseudo-random offset in [0.1, 0.9] for row i (no Math.random: the chart is the same on every load). */
+const jitter = (i: number) => 0.1 + ((0.8 * (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1)) % 1);
+
+/** Beeswarm-style strip plot: each dot one customer's SHAP value for a feature (red raises churn, blue lowers it). */
 export function beeswarmChart(
   points: { feature: string; shap: number; value: string | number | null }[],
   order: string[],
   { width = 640, title = "How each feature moves individual customers (SHAP, sample)" } = {},
 ) {
+  const data = points.filter((d) => order.includes(d.feature)).map((d, i) => ({ ...d, jitter: jitter(i) }));
   return Plot.plot({
     title,
     width,
-    height: 40 + 34 * order.length,
+    height: 40 + 44 * order.length,
     marginLeft: 140,
     x: { label: "Effect on churn probability (percentage points) →", grid: true, transform: (v: number) => 100 * v },
-    y: { label: null, domain: order },
+    y: { axis: null, domain: [0, 1] },
+    fy: { label: null, domain: order, axis: "left", padding: 0.15 },
     marks: [
       Plot.ruleX([0], { stroke: "#999" }),
-      Plot.dot(
-        points,
-        Plot.dodgeY("middle", {
-          x: "shap",
-          fy: "feature",
-          r: 1.6,
-          fill: (d: { shap: number }) => (d.shap > 0 ? "#b2182b" : "#2166ac"),
-          fillOpacity: 0.6,
-          tip: true,
-          channels: { value: "value", feature: "feature" },
-        }),
-      ),
+      Plot.dot(data, {
+        x: "shap",
+        y: "jitter",
+        fy: "feature",
+        r: 1.6,
+        fill: (d: { shap: number }) => (d.shap > 0 ? "#b2182b" : "#2166ac"),
+        fillOpacity: 0.6,
+        channels: { feature: "feature", value: "value" },
+        tip: { format: { y: false, fy: false, x: (v: number) => `${v.toFixed(1)} pp` } },
+      }),
     ],
-    fy: { label: null, domain: order, padding: 0.1 },
   });
 }
 
@@ -193,8 +195,8 @@ export function coefficientChart(
     title,
     width,
     height: 30 + 20 * data.length,
-    marginLeft: 200,
-    x: { type: "log", label: "Odds ratio of churning per +1 SD (log scale) →", grid: true },
+    marginLeft: 250,
+    x: { type: "log", label: "Odds ratio of churning per +1 SD (log scale) →", grid: true, tickFormat: "~g" },
     y: { label: null, domain: data.map((d) => d.feature) },
     marks: [
       Plot.ruleX([1]),

@@ -73,6 +73,6 @@ describe("published model metrics (dist/_file/data/*/metrics.json)", () => {
     assert.ok(cv.repeats >= 3, `CV repeats ${cv.repeats}`);
     assert.ok(cv.perFold.platt.rocAuc.mean >= 0.85, `AUC ${cv.perFold.platt.rocAuc.mean}`);
     assert.ok(cv.perFold.platt.brier.mean <= 0.134, `Brier ${cv.perFold.platt.brier.mean}`);
-    assert.ok(cv.pooled.platt.ece.mean <= 0.02, `ECE ${cv.pooled.platt.ece.mean}`);
+    assert.ok(cv.pooled.platt.summary.ece.mean <= 0.02, `ECE ${cv.pooled.platt.summary.ece.mean}`);
   });
 });
