@@ -72,16 +72,19 @@ export interface RankedScores {
   targeted: Float64Array;
   /** churners (label 1) among them */
   churners: Float64Array;
+  /** row indices by descending score (ties: by row), i.e. by descending expected profit under a flat LTV */
+  order: Uint32Array;
 }
 
 /** Sort by score (descending) and accumulate counts at every distinct score (ties are targeted together). */
 export function rankScores(scores: ArrayLike<number>, labels: ArrayLike<number>): RankedScores {
   const n = scores.length;
   if (labels.length !== n) throw new Error(`scores and labels differ in length: ${n} vs ${labels.length}`);
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     if (!(scores[i] >= 0 && scores[i] <= 1)) throw new Error(`invalid probability at row ${i}: ${scores[i]}`);
     if (labels[i] !== 0 && labels[i] !== 1) throw new Error(`invalid label at row ${i}: ${labels[i]}`);
+    order[i] = i;
   }
   order.sort((a, b) => scores[b] - scores[a] || a - b);
   const thresholds: number[] = [];
@@ -105,6 +108,7 @@ export function rankScores(scores: ArrayLike<number>, labels: ArrayLike<number>)
     thresholds: Float64Array.from(thresholds),
     targeted: Float64Array.from(targeted),
     churners: Float64Array.from(churners),
+    order,
   };
 }
 
@@ -166,6 +170,7 @@ export function targetEverybody(r: RankedScores, e: Economics): PolicyOutcome {
 
 /** The policy "target every customer with p ≥ threshold". */
 export function policyAt(r: RankedScores, threshold: number, e: Economics): PolicyOutcome {
+  if (Number.isNaN(threshold)) throw new Error(`invalid threshold: ${threshold}`);
   // thresholds are descending: find the last index with thresholds[k] >= threshold
   let lo = 0;
   let hi = r.thresholds.length;
@@ -181,7 +186,8 @@ export function policyAt(r: RankedScores, threshold: number, e: Economics): Poli
 /** Profit at every distinct threshold (descending), the first point being "target nobody". */
 export function profitCurve(r: RankedScores, e: Economics): PolicyOutcome[] {
   const points = [targetNobody(r, e)];
-  for (let k = 0; k < r.thresholds.length; k++) points.push(outcome(r, r.thresholds[k], r.targeted[k], r.churners[k], e));
+  for (let k = 0; k < r.thresholds.length; k++)
+    points.push(outcome(r, r.thresholds[k], r.targeted[k], r.churners[k], e));
   return points;
 }
 
@@ -268,4 +274,68 @@ export function expectedMaximumProfit(
     fraction += weights[g] * bestTargeted;
   }
   return { perCustomer: r.n ? profit / r.n : 0, fraction: r.n ? fraction / r.n : 0, alpha, beta };
+}
+
+/** One point of a profit curve sampled on an even threshold grid (for plotting). */
+export interface CurveSample {
+  threshold: number;
+  targeted: number;
+  fraction: number;
+  profit: number;
+}
+
+/**
+ * The profit curve sampled at thresholds 0, 1/points, …, 1 (the policy "target p ≥ t" at each), in one pass over
+ * the ranked thresholds: O(distinct scores + points), so a plot never carries one mark per customer.
+ */
+export function sampleProfitCurve(r: RankedScores, e: Economics, { points = 400 } = {}): CurveSample[] {
+  if (!(Number.isInteger(points) && points >= 1)) throw new Error(`invalid points: ${points}`);
+  const cost = costPerTarget(e);
+  const gain = e.acceptance * e.ltv;
+  const samples: CurveSample[] = [];
+  let k = r.thresholds.length; // walk thresholds ascending: the policy at t uses the last index with thresholds ≥ t
+  for (let i = 0; i <= points; i++) {
+    const t = i / points;
+    while (k > 0 && r.thresholds[k - 1] < t) k--;
+    const targeted = k === 0 ? 0 : r.targeted[k - 1];
+    const churners = k === 0 ? 0 : r.churners[k - 1];
+    samples.push({
+      threshold: t,
+      targeted,
+      fraction: r.n ? targeted / r.n : 0,
+      profit: churners * gain - targeted * cost,
+    });
+  }
+  return samples;
+}
+
+/** Row indices of the customers a threshold targets, by descending expected profit (from rankScores' order). */
+export function targetedRows(r: RankedScores, scores: ArrayLike<number>, threshold: number): Uint32Array {
+  if (Number.isNaN(threshold)) throw new Error(`invalid threshold: ${threshold}`);
+  let k = 0;
+  while (k < r.order.length && scores[r.order[k]] >= threshold) k++;
+  return r.order.subarray(0, k);
+}
+
+/** One CSV field: quoted when needed; a leading =, +, - or @ is defused so spreadsheets never run it as a formula. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A CSV document (header row, then one line per row, CRLF line ends as in RFC 4180). */
+export function toCsv<T>(rows: Iterable<T>, columns: { header: string; value: (row: T) => unknown }[]): string {
+  const lines = [columns.map((c) => csvField(c.header)).join(",")];
+  for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(","));
+  return lines.join("\r\n") + "\r\n";
+}
+
+/** Money in rupees with Indian digit grouping, rounded to the rupee: "₹1,23,457", "−₹2,000". */
+export function formatRupees(x: number): string {
+  if (!Number.isFinite(x)) return "–";
+  const rounded = Math.round(x);
+  const text = `₹${Math.abs(rounded).toLocaleString("en-IN")}`;
+  return rounded < 0 ? `−${text}` : text;
 }
