@@ -1,0 +1,164 @@
+/**
+ * The customer page's cards: profile (subscription and behaviour), score with tier, and the retention nudge.
+ * Every value from the data goes in as text (textContent), never as HTML: nudges can be LLM output.
+ */
+import { TIERS, type RiskTier } from "../lib/tiers.js";
+import { formatValue, percent } from "../lib/whatif.js";
+
+type Record_ = Record<string, unknown>;
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+/** Subscription and lifecycle fields of a Telco customer: [label, value] pairs (report and card). */
+export function subscriptionFields(c: Record_): [string, string][] {
+  const blank = c.total_charges_blank === true;
+  return [
+    ["Contract", String(c.contract)],
+    ["Tenure", formatValue("tenure", c.tenure as number)],
+    ["Monthly charges", formatValue("monthly_charges", c.monthly_charges as number)],
+    [
+      "Total charges",
+      blank ? "not billed yet (blank in source)" : formatValue("total_charges", c.total_charges as number),
+    ],
+    ["Payment method", String(c.payment_method)],
+    ["Paperless billing", String(c.paperless_billing)],
+    ["Phone service", `${c.phone_service}${c.multiple_lines === "Yes" ? " (multiple lines)" : ""}`],
+    ["Internet service", String(c.internet_service)],
+    [
+      "Add-ons",
+      ["online_security", "online_backup", "device_protection", "tech_support", "streaming_tv", "streaming_movies"]
+        .filter((a) => c[a] === "Yes")
+        .map((a) => a.replace(/_/g, " "))
+        .join(", ") || "none",
+    ],
+    ["Subscription type", String(c.subscription_type)],
+    ["Plan duration", `${c.plan_duration_months} months`],
+    ["Household", `${c.gender}, senior ${c.senior_citizen}, partner ${c.partner}, dependants ${c.dependents}`],
+  ];
+}
+
+/** Behaviour metrics (simulated layer): [label, value] pairs. */
+export function behaviourFields(c: Record_): [string, string][] {
+  return [
+    ["Persona", String(c.persona)],
+    ["Usage frequency", `${c.usage_frequency} sessions / month`],
+    ["Payment delay", `${c.payment_delay_days} days`],
+    ["Support calls", String(c.support_calls)],
+    ["Earlier churn episodes", String(c.churn_history)],
+    ["A/B variant", c.ab_variant === "B" ? "B (treatment)" : "A (control)"],
+  ];
+}
+
+function list(rows: [string, string][]): HTMLDListElement {
+  const dl = el("dl", { class: "rl-fields" });
+  for (const [k, v] of rows) dl.append(el("dt", {}, k), el("dd", {}, v));
+  return dl;
+}
+
+/** The profile card: who the customer is, what they pay for, how they behave. */
+export function profileCard(customer: object): HTMLElement {
+  const c = customer as Record_;
+  return el(
+    "div",
+    { class: "rl-profile", "data-customer": String(c.customer_id) },
+    el("h3", {}, "Subscription & lifecycle"),
+    list(subscriptionFields(c)),
+    el("h3", {}, "Behaviour (simulated)"),
+    list(behaviourFields(c)),
+  );
+}
+
+/** The tier's label ("High risk"). */
+export function tierLabel(tier: RiskTier): string {
+  return TIERS.find((t) => t.tier === tier)?.label ?? tier;
+}
+
+/** The score card: calibrated probability, risk tier, and (after a what-if edit) the change. */
+export function scoreCard(
+  probability: number,
+  tier: RiskTier,
+  {
+    before = undefined as number | undefined,
+    beforeTier = undefined as RiskTier | undefined,
+    label = "Churn probability (calibrated)",
+  } = {},
+): HTMLElement {
+  const value = el("div", { class: "rl-kpi rl-score", "data-probability": String(probability) }, percent(probability));
+  const card = el(
+    "div",
+    { class: "rl-scorecard", "data-tier": tier },
+    el("div", { class: "rl-kpi-label" }, label),
+    value,
+    el("span", { class: `rl-tier rl-tier-${tier}` }, tierLabel(tier)),
+    el("div", { class: "rl-kpi-label" }, TIERS.find((t) => t.tier === tier)?.description ?? ""),
+  );
+  if (before !== undefined) {
+    const delta = probability - before;
+    card.append(
+      el(
+        "div",
+        { class: "rl-change", "data-before": String(before), "data-after": String(probability) },
+        Math.abs(delta) < 5e-4
+          ? `No change from ${percent(before)}`
+          : `${percent(before)}${beforeTier ? ` (${tierLabel(beforeTier)})` : ""} → ${percent(probability)}: ${delta >= 0 ? "+" : "−"}${(100 * Math.abs(delta)).toFixed(1)} pp`,
+      ),
+    );
+  }
+  return card;
+}
+
+export interface Nudge {
+  text: string;
+  source: string;
+  provider?: string;
+  model?: string;
+  prompt_version?: string;
+  prompt_hash?: string;
+  reason?: string;
+  template?: string;
+}
+
+const SOURCES: Record<string, string> = {
+  llm: "Written by an LLM at build time",
+  cache: "LLM message from the content-addressed cache",
+  fallback: "Fallback library message (no LLM answer)",
+};
+
+/** The retention nudge as text, with its provenance. */
+export function nudgeCard(nudge: Nudge | null): HTMLElement {
+  if (!nudge) return el("p", { class: "rl-nudge rl-muted" }, "No nudge was generated for this customer.");
+  const provenance = [
+    SOURCES[nudge.source] ?? nudge.source,
+    nudge.provider ? `provider ${nudge.provider}` : "",
+    nudge.model ? `model ${nudge.model}` : "",
+    nudge.prompt_version ? `prompt ${nudge.prompt_version}` : "",
+    nudge.reason ? `reason: ${nudge.reason}` : "",
+    nudge.template ? `template ${nudge.template}` : "",
+  ].filter(Boolean);
+  return el(
+    "figure",
+    { class: "rl-nudge", "data-source": nudge.source },
+    el("blockquote", {}, String(nudge.text ?? "")),
+    el(
+      "figcaption",
+      { class: "rl-kpi-label" },
+      el("span", { class: `rl-badge rl-badge-${nudge.source}` }, nudge.source.toUpperCase()),
+      " ",
+      provenance.join(" · "),
+    ),
+  );
+}
+
+/** A clear message box (unknown customer, invalid input, loading). */
+export function messageBox(text: string, { kind = "info" as "info" | "warning" | "loading" } = {}): HTMLElement {
+  return el("div", { class: `rl-message rl-message-${kind}`, role: kind === "warning" ? "alert" : "status" }, text);
+}

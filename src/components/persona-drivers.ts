@@ -1,0 +1,59 @@
+import * as Plot from "npm:@observablehq/plot";
+
+export interface DriverCell {
+  persona: string;
+  /** the source feature */
+  feature: string;
+  /** mean SHAP value within the persona, in probability units */
+  shap: number;
+}
+
+/** Heatmap of mean SHAP (percentage points of churn probability) by persona and feature, diverging at 0. */
+export function personaDrivers(
+  cells: Iterable<DriverCell>,
+  {
+    width = 640,
+    title = "",
+    personas = undefined as string[] | undefined,
+    features = undefined as string[] | undefined,
+  } = {},
+): SVGSVGElement | HTMLElement {
+  const data = Array.from(cells);
+  const max = Math.max(...data.map((d) => Math.abs(d.shap)), 1e-9) * 100;
+  const narrow = width < 600;
+  const f = features ?? [...new Set(data.map((d) => d.feature))];
+  const p = personas ?? [...new Set(data.map((d) => d.persona))];
+  // On a phone, features run down the page so the labels stay readable.
+  const [x, y, xDomain, yDomain] = narrow
+    ? (["persona", "feature", p, f] as const)
+    : (["feature", "persona", f, p] as const);
+  return Plot.plot({
+    title,
+    width,
+    height: narrow ? 40 + 24 * f.length + 120 : 60 + 34 * p.length + 110,
+    marginLeft: narrow ? 120 : 170,
+    marginBottom: narrow ? 120 : 110,
+    x: { label: null, domain: xDomain, tickRotate: -40 },
+    y: { label: null, domain: yDomain },
+    color: {
+      type: "diverging",
+      scheme: "RdBu",
+      reverse: true,
+      domain: [-max, max],
+      legend: true,
+      label: "Mean SHAP: pushes churn probability (percentage points)",
+    },
+    marks: [
+      Plot.cell(data, { x, y, fill: (d) => 100 * d.shap, inset: 0.5 }),
+      Plot.tip(
+        data,
+        Plot.pointer({
+          x,
+          y,
+          title: (d) =>
+            `${d.persona}\n${d.feature}: ${d.shap >= 0 ? "+" : ""}${(100 * d.shap).toFixed(2)} pp on average`,
+        }),
+      ),
+    ],
+  });
+}

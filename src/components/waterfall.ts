@@ -1,0 +1,107 @@
+import * as Plot from "npm:@observablehq/plot";
+import type { Waterfall } from "../lib/whatif.js";
+
+interface Bar {
+  key: string;
+  label: string;
+  detail: string;
+  x1: number;
+  x2: number;
+  value: number;
+  kind: "total" | "up" | "down";
+}
+
+const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
+const pp = (v: number) => `${v >= 0 ? "+" : "−"}${(100 * Math.abs(v)).toFixed(1)} pp`;
+
+/**
+ * A horizontal SHAP waterfall in probability terms: the average customer's score, one bar per driver moving it
+ * (red towards churn, blue away), and the customer's score. The wrapper carries the exact numbers as data
+ * attributes (data-base, data-probability, data-values) so tests can check that base + Σ values = probability.
+ */
+export function waterfallChart(
+  waterfall: Waterfall,
+  {
+    width = 640,
+    title = "Why this prediction?",
+    subtitle = "Contribution of each feature to the churn probability, in percentage points (SHAP)",
+    baseLabel = "Average customer",
+    totalLabel = "This customer",
+  } = {},
+): HTMLElement {
+  const { base, probability, steps } = waterfall;
+  const bars: Bar[] = [
+    { key: "base", label: baseLabel, detail: "expected score", x1: 0, x2: base, value: base, kind: "total" },
+    ...steps.map(
+      (s): Bar => ({
+        key: s.feature,
+        label: s.label,
+        detail: s.detail,
+        x1: s.start,
+        x2: s.end,
+        value: s.value,
+        kind: s.value >= 0 ? "up" : "down",
+      }),
+    ),
+    {
+      key: "total",
+      label: totalLabel,
+      detail: "churn probability",
+      x1: 0,
+      x2: probability,
+      value: probability,
+      kind: "total",
+    },
+  ];
+  const narrow = width < 520;
+  const longest = Math.max(...bars.map((b) => b.label.length));
+  const maxX = Math.max(...bars.map((b) => Math.max(b.x1, b.x2)));
+  const chart = Plot.plot({
+    title,
+    subtitle,
+    width,
+    height: 36 + 30 * bars.length,
+    marginLeft: Math.min(narrow ? 132 : 190, 12 + 6.5 * longest),
+    marginRight: 56,
+    x: { label: "Churn probability →", tickFormat: "%", domain: [0, Math.min(1, maxX * 1.08 + 0.02)], grid: true },
+    y: {
+      label: null,
+      domain: bars.map((b) => b.label),
+      tickFormat: (d: string) => (narrow && d.length > 20 ? `${d.slice(0, 19)}…` : d),
+    },
+    color: { domain: ["total", "up", "down"], range: ["#6b7280", "#b2182b", "#2166ac"] },
+    marks: [
+      Plot.barX(bars, { x1: "x1", x2: "x2", y: "label", fill: "kind", insetTop: 4, insetBottom: 4 }),
+      Plot.ruleX([0]),
+      Plot.text(bars, {
+        x: (b: Bar) => Math.max(b.x1, b.x2),
+        y: "label",
+        text: (b: Bar) => (b.kind === "total" ? pct(b.value) : pp(b.value)),
+        textAnchor: "start",
+        dx: 4,
+        fill: "currentColor",
+      }),
+      Plot.tip(
+        bars,
+        Plot.pointerY({
+          x: "x2",
+          y: "label",
+          title: (b: Bar) =>
+            b.kind === "total"
+              ? `${b.label}: ${pct(b.value)} ${b.detail}`
+              : `${b.label}${b.detail ? ` = ${b.detail}` : ""}\n${pp(b.value)} ${b.value >= 0 ? "towards" : "away from"} churn\n${pct(b.x1)} → ${pct(b.x2)}`,
+        }),
+      ),
+    ],
+  });
+  const wrapper = document.createElement("div");
+  wrapper.className = "rl-waterfall";
+  wrapper.dataset.base = String(base);
+  wrapper.dataset.probability = String(probability);
+  wrapper.dataset.values = JSON.stringify(steps.map((s) => s.value));
+  wrapper.dataset.features = JSON.stringify(steps.map((s) => s.feature));
+  wrapper.setAttribute("role", "figure");
+  wrapper.setAttribute("aria-label", `${title}: from ${pct(base)} on average to ${pct(probability)} for this customer`);
+  wrapper.append(chart);
+  return wrapper;
+}

@@ -1,0 +1,113 @@
+/**
+ * The three Telco analysis pages (engagement, personas, A/B test) in Chromium against the production build served
+ * by nginx: each loads cleanly and shows its key numbers; the dashboard's filter drives its counts; the A/B page's
+ * interval for the overall effect covers the simulation's true effect. Needs $DIST (default dist/) built first.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
+
+let site: Site;
+let browser: Browser;
+
+before(async () => {
+  site = await startSite({ dist: process.env.DIST });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+async function open(path: string, width = 1440): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const watch = await watchPage(page);
+  await page.goto(new URL(path, site.url).href, { waitUntil: "networkidle" });
+  return { page, watch };
+}
+
+const numberAttr = async (page: Page, selector: string, name: string) => {
+  const value = await page.locator(selector).first().getAttribute(name, { timeout: 30_000 });
+  return Number(value);
+};
+
+describe("Telco pages", () => {
+  it("the engagement dashboard shows the filtered count and every chart without problems", async () => {
+    const { page, watch } = await open("telco/engagement");
+    const count = page.getByTestId("filtered-count");
+    await count.waitFor({ timeout: 30_000 });
+    assert.equal(await numberAttr(page, '[data-testid="filtered-count"]', "data-value"), 7043);
+    await page.locator("figure svg, svg[role]").first().waitFor({ timeout: 30_000 });
+    assert.ok((await page.locator("main svg").count()) >= 5, "five charts");
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("choosing a persona on the dashboard changes the displayed count", async () => {
+    const { page, watch } = await open("telco/engagement");
+    await page.getByTestId("filtered-count").waitFor({ timeout: 30_000 });
+    await page.getByLabel("Persona").selectOption("Loyal family");
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="filtered-count"]')?.getAttribute("data-value") !== "7043",
+      undefined,
+      { timeout: 30_000 },
+    );
+    const n = await numberAttr(page, '[data-testid="filtered-count"]', "data-value");
+    assert.ok(n > 0 && n < 7043, `persona count ${n}`);
+    // Unticking a contract narrows it further.
+    await page.getByRole("checkbox", { name: "Month-to-month" }).uncheck();
+    await page.waitForFunction(
+      (before) => Number(document.querySelector('[data-testid="filtered-count"]')?.getAttribute("data-value")) < before,
+      n,
+      { timeout: 30_000 },
+    );
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("the personas page shows six personas with sizes summing to the base and a drivers heatmap", async () => {
+    const { page, watch } = await open("telco/personas");
+    await page.locator("[data-persona]").first().waitFor({ timeout: 30_000 });
+    const sizes = await page
+      .locator("[data-persona]")
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-n"))));
+    assert.equal(sizes.length, 6);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      7043,
+    );
+    await page.getByText("Main churn drivers:").first().waitFor();
+    assert.match((await page.getByText("Main churn drivers:").first().textContent()) ?? "", /pp\)/);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("the A/B page's 95% interval for the overall effect covers the true effect shown on the page", async () => {
+    const { page, watch } = await open("telco/ab-test");
+    const card = '[data-testid="overall-effect"]';
+    await page.locator(card).waitFor({ timeout: 30_000 });
+    const diff = await numberAttr(page, card, "data-diff");
+    const lo = await numberAttr(page, card, "data-lo");
+    const hi = await numberAttr(page, card, "data-hi");
+    const truth = await numberAttr(page, '[data-testid="true-effect"]', "data-value");
+    assert.ok(lo < diff && diff < hi, `interval ${lo}..${hi} around ${diff}`);
+    assert.ok(lo <= truth && truth <= hi, `true effect ${truth} outside ${lo}..${hi}`);
+    assert.ok(diff < 0 && truth < 0, "the offer lowers churn");
+    const mde = await numberAttr(page, '[data-testid="mde"]', "data-value");
+    assert.ok(mde > 0.02 && mde < 0.04, `MDE ${mde}`);
+    await page.locator('[data-testid="qini-uplift"]').waitFor({ timeout: 30_000 });
+    assert.ok(Number.isFinite(await numberAttr(page, '[data-testid="qini-uplift"]', "data-area")));
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("the A/B page renders at phone width without problems", async () => {
+    const { page, watch } = await open("telco/ab-test", 375);
+    await page.locator('[data-testid="overall-effect"]').waitFor({ timeout: 30_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+});
