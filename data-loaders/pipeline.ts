@@ -183,16 +183,34 @@ async function writeModel(out: string, model: ModelArtifacts, log: (line: string
   await put(out, `${name}/shap.arrow`, shapTable(model, "customer_id"));
 }
 
+/** A data set's model, its rows with their scores, and its messages, under `${model.dataset}/`. */
+async function writeDataset<T extends object>(
+  out: string,
+  model: ModelArtifacts,
+  rows: readonly T[],
+  columns: ArrowColumns<T>,
+  messages: { file: string; byId: Record<string, Message> },
+  log: (line: string) => void,
+): Promise<void> {
+  await writeModel(out, model, log);
+  const scored = scoredRows(model);
+  const table = rowsToArrowIPC(
+    rows.map((r, i) => ({ ...r, ...scored[i] })),
+    [...columns, ...SCORED_COLUMNS] as ArrowColumns<T & Scored>,
+  );
+  await put(out, `${model.dataset}/customers.arrow`, table);
+  await put(out, `${model.dataset}/${messages.file}`, messageTable(model.ids, messages.byId));
+}
+
 async function telcoStage(options: RunOptions, log: (line: string) => void) {
   const telco = await readTelco({ path: options.telcoCsv });
   log(`telco: ${telco.rows.length} customers from ${telco.source} (sha256 ${telco.sha256.slice(0, 12)}…)`);
   const rows = enrichTelco(telco.rows, { seed: options.seed });
-  const model = await buildModel("telco", rows as unknown as RawRow[], {
+  const model = await buildModel("telco", rows, {
     seed: options.seed,
     cvRepeats: options.cvRepeats,
     log,
   });
-  const scored = scoredRows(model);
   const { messages, summary } = await generateMessages(
     "nudge",
     rows.map((r, i) => ({
@@ -218,17 +236,8 @@ async function telcoStage(options: RunOptions, log: (line: string) => void) {
     { log },
   );
   log(`telco: nudges ${JSON.stringify(summary.bySource)}`);
-  await writeModel(options.out, model, log);
-  const columns = [...ENRICHED_TELCO_ARROW_COLUMNS, ...SCORED_COLUMNS] as ArrowColumns<EnrichedTelcoRecord & Scored>;
-  await put(
-    options.out,
-    "telco/customers.arrow",
-    rowsToArrowIPC(
-      rows.map((r, i) => ({ ...r, ...scored[i] })),
-      columns,
-    ),
-  );
-  await put(options.out, "telco/nudges.arrow", messageTable(model.ids, messages));
+  const columns = ENRICHED_TELCO_ARROW_COLUMNS as ArrowColumns<EnrichedTelcoRecord>;
+  await writeDataset(options.out, model, rows, columns, { file: "nudges.arrow", byId: messages }, log);
   await put(options.out, "telco/ab-truth.json", telcoGroundTruth(rows));
   return { rows: rows.length, sha256: telco.sha256, source: telco.source, nudges: summary.bySource };
 }
@@ -237,13 +246,12 @@ async function foodStage(options: RunOptions, log: (line: string) => void) {
   const rows: FoodRecord[] = [...foodRows({ n: options.foodN, seed: options.seed })];
   log(`food: ${rows.length} generated customers`);
   const spec = specFor("food");
-  const model = await buildModel("food", rows as unknown as RawRow[], {
+  const model = await buildModel("food", rows, {
     seed: options.seed,
     cvRepeats: options.cvRepeats,
     truth: FOOD_TRUTH.coefficients as Record<string, number>,
     log,
   });
-  const scored = scoredRows(model);
   const economics = DEFAULT_ECONOMICS;
   const { messages, summary } = await generateMessages(
     "offer",
@@ -267,17 +275,7 @@ async function foodStage(options: RunOptions, log: (line: string) => void) {
     { log },
   );
   log(`food: offers ${JSON.stringify(summary.bySource)}`);
-  await writeModel(options.out, model, log);
-  const columns = [...FOOD_ARROW_COLUMNS, ...SCORED_COLUMNS] as ArrowColumns<FoodRecord & Scored>;
-  await put(
-    options.out,
-    "food/customers.arrow",
-    rowsToArrowIPC(
-      rows.map((r, i) => ({ ...r, ...scored[i] })),
-      columns,
-    ),
-  );
-  await put(options.out, "food/offers.arrow", messageTable(model.ids, messages));
+  await writeDataset(options.out, model, rows, FOOD_ARROW_COLUMNS, { file: "offers.arrow", byId: messages }, log);
   await put(options.out, "food/truth.json", FOOD_TRUTH);
   return { rows: rows.length, offers: summary.bySource };
 }

@@ -1,3 +1,4 @@
+import { TELCO_ADDONS } from "../../src/lib/features.js";
 import type { TelcoRecord } from "./schema.js";
 
 /** A Telco customer without the outcome: everything simulated from it provably cannot read `churn`. */
@@ -14,18 +15,9 @@ export const PERSONAS = [
 
 export type Persona = (typeof PERSONAS)[number];
 
-const ADD_ONS = [
-  "online_security",
-  "online_backup",
-  "device_protection",
-  "tech_support",
-  "streaming_tv",
-  "streaming_movies",
-] as const;
-
 /** Number of internet add-on services (0–6) a customer has. */
 export function addOnCount(c: TelcoFeatures): number {
-  return ADD_ONS.reduce((n, name) => n + (c[name] === "Yes" ? 1 : 0), 0);
+  return TELCO_ADDONS.reduce((n, name) => n + (c[name] === "Yes" ? 1 : 0), 0);
 }
 
 /**

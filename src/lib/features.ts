@@ -111,7 +111,8 @@ const categorical = (name: keyof typeof TELCO_CATEGORIES, description: string): 
   categories: TELCO_CATEGORIES[name],
 });
 
-const TELCO_ADDONS = [
+/** The six internet add-on services ("No internet service" exactly when internet_service is "No"). */
+export const TELCO_ADDONS = [
   "online_security",
   "online_backup",
   "device_protection",

@@ -4,19 +4,17 @@
  * terms, and turn per-feature contributions into waterfall steps that sum exactly to the score.
  * Browser-safe and Node-safe (scripts/bench-whatif.ts and the unit tests import it).
  */
-import { TELCO_SPEC, encodeRow, featureLayout, validateInput, type FeatureSpec, type RawRow } from "./features.js";
+import {
+  TELCO_ADDONS,
+  TELCO_SPEC,
+  encodeRow,
+  featureLayout,
+  validateInput,
+  type FeatureSpec,
+  type RawRow,
+} from "./features.js";
 import { groupedProbabilityShap, type PlattParams } from "./shap-display.js";
 import { treeShap, type PreparedEnsemble } from "./treeshap.js";
-
-/** The internet add-ons: "No internet service" exactly when internet_service is "No". */
-export const ADDONS = [
-  "online_security",
-  "online_backup",
-  "device_protection",
-  "tech_support",
-  "streaming_tv",
-  "streaming_movies",
-] as const;
 
 /** Readable names of the Telco model's source features (waterfall labels, report, form). */
 export const FEATURE_LABELS: Record<string, string> = {
@@ -63,17 +61,17 @@ export function modelInputs(customer: object, spec: FeatureSpec = TELCO_SPEC): R
 export function applyEdit(row: RawRow, field: string, value: RawRow[string]): RawRow {
   const next: RawRow = { ...row, [field]: value };
   if (field === "internet_service") {
-    for (const a of ADDONS) {
+    for (const a of TELCO_ADDONS) {
       if (value === "No") next[a] = "No internet service";
       else if (next[a] === "No internet service") next[a] = "No";
     }
-  } else if ((ADDONS as readonly string[]).includes(field)) {
+  } else if ((TELCO_ADDONS as readonly string[]).includes(field)) {
     if (value === "No internet service") {
       next.internet_service = "No";
-      for (const a of ADDONS) next[a] = "No internet service";
+      for (const a of TELCO_ADDONS) next[a] = "No internet service";
     } else if (next.internet_service === "No") {
       next.internet_service = "DSL";
-      for (const a of ADDONS) if (next[a] === "No internet service") next[a] = "No";
+      for (const a of TELCO_ADDONS) if (next[a] === "No internet service") next[a] = "No";
     }
   }
   if (field === "phone_service") {
