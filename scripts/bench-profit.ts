@@ -4,7 +4,7 @@
  * Per size: rankScores once (the page does this once per model), then per update profitCurve + optimalPolicy +
  * expectedMaximumProfit + policyAt + sampleProfitCurve (the plotted curve), at a different economics each time.
  */
-import * as d3 from "d3";
+import { calibratedScores } from "../tests/lib/calibrated-scores.js";
 import {
   DEFAULT_ECONOMICS,
   expectedMaximumProfit,
@@ -21,14 +21,7 @@ const UPDATES = 30;
 const WARMUP = 5;
 
 for (const n of sizes.length ? sizes : [20_000, 100_000]) {
-  const random = d3.randomLcg(42);
-  const beta = d3.randomBeta.source(random)(2, 5);
-  const p = new Float64Array(n);
-  const y = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    p[i] = beta();
-    y[i] = random() < p[i] ? 1 : 0;
-  }
+  const { p, y } = calibratedScores(42, n);
   let start = performance.now();
   const ranked = rankScores(p, y);
   const rankMs = performance.now() - start;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as d3 from "d3";
+import { calibratedScores } from "./calibrated-scores.js";
 import {
   DEFAULT_ECONOMICS,
   checkEconomics,
@@ -181,18 +181,7 @@ describe("expectedMaximumProfit", () => {
 });
 
 describe("calibration and the optimal threshold", () => {
-  /** n customers with p ~ Beta(2, 5) (mean 0.29, near the base's churn rate) and y ~ Bernoulli(p), seeded. */
-  function simulate(seed: number, n = 50_000) {
-    const random = d3.randomLcg(seed);
-    const beta = d3.randomBeta.source(random)(2, 5);
-    const p = new Float64Array(n);
-    const y = new Int8Array(n);
-    for (let i = 0; i < n; i++) {
-      p[i] = beta();
-      y[i] = random() < p[i] ? 1 : 0;
-    }
-    return { p, y };
-  }
+  const simulate = (seed: number, n = 50_000) => calibratedScores(seed, n);
 
   it("with calibrated probabilities the empirical optimum lies near the theoretical one", () => {
     // Tolerances. The expected profit curve is flat at its optimum t*: moving the threshold by δ loses about
