@@ -37,9 +37,9 @@ RUN --mount=type=secret,id=telco_csv,required=false \
 # -------------------------------------------------------------------------------------------- runtime
 # Pin by digest in production (docker buildx imagetools inspect nginxinc/nginx-unprivileged:1.28.0-alpine).
 FROM nginxinc/nginx-unprivileged:1.28.0-alpine AS runtime
-# Defaults for the templates in /etc/nginx/templates (see nginx/templates/): who may frame the site,
+# Defaults for the templates in /etc/nginx/templates (see nginx/templates/): who may embed the views,
 # and which proxy may tell us the client address. Kubernetes and Compose override them.
-ENV FRAME_ANCESTORS="'self'" \
+ENV EMBED_ORIGINS="" \
     REAL_IP_FROM="127.0.0.1/32" \
     NGINX_ENVSUBST_OUTPUT_DIR=/tmp \
     NGINX_ENTRYPOINT_QUIET_LOGS=1
@@ -53,6 +53,8 @@ COPY nginx/nginx.conf /etc/nginx/nginx.conf
 COPY nginx/http.d/ /etc/nginx/http.d/
 COPY nginx/server.d/ /etc/nginx/server.d/
 COPY nginx/templates/ /etc/nginx/templates/
+# Runs before the image renders the templates: refuses to start on a malformed EMBED_ORIGINS.
+COPY --chmod=0755 nginx/docker-entrypoint.d/15-check-embed-origins.sh /docker-entrypoint.d/
 COPY --from=build /app/build/nginx/csp-hashes.conf /etc/nginx/generated/csp-hashes.conf
 # Files are owned by root and read-only for nginx: a compromised worker cannot rewrite the site.
 COPY --from=build /app/dist/ /usr/share/nginx/html/

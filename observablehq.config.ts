@@ -1,5 +1,6 @@
 // Observable Framework configuration. Everything the site needs is local: see docs/architecture.md.
 import { existsSync } from "node:fs";
+import { EMBED_VIEWS } from "./src/lib/embed-views.js";
 
 interface PageEntry {
   name: string;
@@ -49,6 +50,8 @@ export default {
     { name: "Models", path: "/models" },
     { name: "Embed", path: "/embed" },
   ]),
+  // The embeddable views (src/lib/embed-views.ts): an exported module and a chrome-free frame page for each.
+  dynamicPaths: EMBED_VIEWS.flatMap((v) => [`/embed/${v.id}.js`, `/embed/${v.id}`]),
   // Extensions are downloaded at build time by default; the site reads Arrow IPC, which needs none.
   duckdb: { extensions: { json: null, parquet: null } },
   search: false,

@@ -29,7 +29,7 @@ export function intervalDots(
     digits = 1,
     zero = true,
     truthLabel = "true effect",
-    color = "var(--rl-accent)",
+    color = "var(--rl-accent, #0b6e4f)",
   } = {},
 ): SVGSVGElement | HTMLElement {
   const data = Array.from(rows);

@@ -36,7 +36,7 @@ export function upliftVsTruth(
         ],
         { stroke: "currentColor", strokeOpacity: 0.4, strokeDasharray: "4,4" },
       ),
-      Plot.dot(data, { x: "t", y: "e", r: "n", fill: "var(--rl-accent)", fillOpacity: 0.6, stroke: "white" }),
+      Plot.dot(data, { x: "t", y: "e", r: "n", fill: "var(--rl-accent, #0b6e4f)", fillOpacity: 0.6, stroke: "white" }),
       Plot.tip(
         data,
         Plot.pointer({

@@ -66,7 +66,7 @@ export function prChart(
         dy: -6,
         fill: "#777",
       }),
-      Plot.line(points, { x: "recall", y: "precision", stroke: "var(--rl-accent)", strokeWidth: 2 }),
+      Plot.line(points, { x: "recall", y: "precision", stroke: "var(--rl-accent, #0b6e4f)", strokeWidth: 2 }),
       Plot.tip(
         points,
         Plot.pointer({
@@ -143,7 +143,7 @@ export function importanceChart(
       Plot.barX(importance, {
         x: "meanAbs",
         y: "feature",
-        fill: "var(--rl-accent)",
+        fill: "var(--rl-accent, #0b6e4f)",
         tip: { format: { x: (v: number) => `${v.toFixed(2)} pp` } },
       }),
       Plot.ruleX([0]),

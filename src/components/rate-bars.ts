@@ -19,7 +19,7 @@ export function rateBars(
     label = "Churn rate",
     noun = "customers",
     order = undefined as string[] | undefined,
-    color = "var(--rl-accent)",
+    color = "var(--rl-accent, #0b6e4f)",
   } = {},
 ): SVGSVGElement | HTMLElement {
   const data = Array.from(rows, (r) => ({ ...r, n: Number(r.n), k: Number(r.k), ...wilson(Number(r.k), Number(r.n)) }));

@@ -317,21 +317,6 @@ export function targetedRows(r: RankedScores, scores: ArrayLike<number>, thresho
   return r.order.subarray(0, k);
 }
 
-/** One CSV field: quoted when needed; a leading =, +, - or @ is defused so spreadsheets never run it as a formula. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** A CSV document (header row, then one line per row, CRLF line ends as in RFC 4180). */
-export function toCsv<T>(rows: Iterable<T>, columns: { header: string; value: (row: T) => unknown }[]): string {
-  const lines = [columns.map((c) => csvField(c.header)).join(",")];
-  for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(","));
-  return lines.join("\r\n") + "\r\n";
-}
-
 /** Money in rupees with Indian digit grouping, rounded to the rupee: "₹1,23,457", "−₹2,000". */
 export function formatRupees(x: number): string {
   if (!Number.isFinite(x)) return "–";

@@ -17,8 +17,8 @@
  * The CSP hash include is generated from the dist being served by the same code as the build
  * (scripts/csp.ts), so the headers always match the pages under test.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -39,7 +39,7 @@ export const DIST = process.env.DIST ?? "dist";
 
 /** Values for nginx/templates/**\/*.template in the tests: the image's defaults (Dockerfile ENV). */
 export const TEMPLATE_DEFAULTS: Record<string, string> = {
-  FRAME_ANCESTORS: "'self'",
+  EMBED_ORIGINS: "",
   REAL_IP_FROM: "127.0.0.1/32",
 };
 
@@ -81,6 +81,7 @@ export async function startSite({ dist = DIST, env = TEMPLATE_DEFAULTS }: SiteOp
     await mkdir(join(prefix, "logs"));
     await mkdir(join(prefix, "conf.d"));
     await writeCspInclude(distDir, join(prefix, "conf.d"));
+    checkEntrypoint(env);
     await renderTemplates(join(NGINX_DIR, "templates"), join(prefix, "conf.d"), env);
     // A port taken between probing and binding makes nginx exit at once; try another.
     for (let attempt = 1; ; attempt++) {
@@ -128,6 +129,20 @@ http {
     }
 }
 `;
+}
+
+/**
+ * The image's start-up checks (nginx/docker-entrypoint.d/*.sh, run by its entrypoint before the templates are
+ * rendered) with the template values as environment: a value the container would refuse is refused here too.
+ */
+export function checkEntrypoint(env: Record<string, string>): void {
+  const dir = join(NGINX_DIR, "docker-entrypoint.d");
+  for (const script of readdirSync(dir)
+    .filter((f) => f.endsWith(".sh"))
+    .sort()) {
+    const run = spawnSync("sh", [join(dir, script)], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`${script} refused the configuration: ${run.stderr.trim()}`);
+  }
 }
 
 /** envsubst as the image's entrypoint does it: ${NAME} for names in env; anything else stays (nginx $vars). */

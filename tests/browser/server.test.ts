@@ -141,7 +141,12 @@ describe("security headers", () => {
       const res = await ask(pagePath(file));
       assert.equal(res.status, 200, pagePath(file));
       const csp = String(res.headers["content-security-policy"]);
-      const directives = new Map(csp.split(/;\s*/).map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
+      const directives = new Map(
+        csp
+          .split(/;\s*/)
+          .map((d) => d.trim().split(/\s+/))
+          .map((w) => [w[0], w.slice(1)]),
+      );
       const scriptSrc = directives.get("script-src") ?? [];
       for (const hash of inlineScriptHashes(res.body.toString("utf8"), file)) {
         assert.ok(scriptSrc.includes(hash), `${file}: ${hash} in script-src`);

@@ -95,8 +95,8 @@ for (const [name, objects] of Object.entries(targets)) {
       }
       assert.deepEqual(c.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
       assert.ok(
-        c.env.some((e: { name: string }) => e.name === "FRAME_ANCESTORS"),
-        "frame-ancestors allow-list is configurable",
+        c.env.some((e: { name: string }) => e.name === "EMBED_ORIGINS"),
+        "the embed allow-list is configurable",
       );
     });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { cspInclude } from "../../scripts/csp.js";
-import { NGINX, TEMPLATE_DEFAULTS } from "../browser/harness.js";
+import { NGINX, TEMPLATE_DEFAULTS, checkEntrypoint } from "../browser/harness.js";
 import { root } from "./render.js";
 
 describe("nginx/nginx.conf", () => {
@@ -37,7 +37,7 @@ describe("nginx/nginx.conf", () => {
       await mkdir(join(etc, "generated"));
       await writeFile(join(etc, "generated", "csp-hashes.conf"), cspInclude([]));
       await mkdir(join(dir, "tmp", "retention-lab"), { recursive: true });
-      for (const name of ["frame-ancestors.conf", "real-ip.conf"]) {
+      for (const name of ["embed-origins.conf", "real-ip.conf"]) {
         const text = await readFile(join(etc, "templates", "retention-lab", `${name}.template`), "utf8");
         await writeFile(
           join(dir, "tmp", "retention-lab", name),
@@ -57,6 +57,32 @@ describe("nginx/nginx.conf", () => {
       });
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("EMBED_ORIGINS start-up check (nginx/docker-entrypoint.d/15-check-embed-origins.sh)", () => {
+  it("accepts nothing, one origin or several exact origins", () => {
+    for (const value of ["", "https://wiki.example.com", "http://127.0.0.1:8443  https://a-b.example.org"]) {
+      assert.doesNotThrow(() => checkEntrypoint({ ...TEMPLATE_DEFAULTS, EMBED_ORIGINS: value }), value);
+    }
+  });
+
+  it("refuses anything that is not an origin, naming the entry", () => {
+    for (const bad of [
+      "'self'",
+      "https://*.example.com",
+      "https://wiki.example.com/path",
+      "wiki.example.com",
+      "https://a.example;script-src",
+      'https://a.example"',
+      "ftp://files.example.com",
+    ]) {
+      assert.throws(
+        () => checkEntrypoint({ ...TEMPLATE_DEFAULTS, EMBED_ORIGINS: `https://ok.example ${bad}` }),
+        (error: Error) => error.message.includes(`"${bad}" is not an origin`),
+        bad,
+      );
     }
   });
 });

@@ -4,7 +4,6 @@ import { calibratedScores } from "./calibrated-scores.js";
 import {
   DEFAULT_ECONOMICS,
   checkEconomics,
-  csvField,
   expectedMaximumProfit,
   expectedProfit,
   formatRupees,
@@ -17,7 +16,6 @@ import {
   targetNobody,
   targetedRows,
   theoreticalThreshold,
-  toCsv,
   type Economics,
 } from "../../src/lib/profit.js";
 
@@ -214,26 +212,7 @@ describe("calibration and the optimal threshold", () => {
   });
 });
 
-describe("CSV and formatting", () => {
-  it("toCsv writes a header row and escapes fields", () => {
-    const csv = toCsv(
-      [
-        { id: "A1", text: 'Say "hi", friend', p: 0.5 },
-        { id: "B2", text: "=HYPERLINK(1)", p: -2 },
-      ],
-      [
-        { header: "id", value: (d) => d.id },
-        { header: "text", value: (d) => d.text },
-        { header: "p", value: (d) => d.p },
-      ],
-    );
-    assert.equal(csv, 'id,text,p\r\nA1,"Say ""hi"", friend",0.5\r\nB2,\'=HYPERLINK(1),-2\r\n');
-  });
-
-  it("csvField leaves numbers alone and empties missing values", () => {
-    assert.deepEqual([csvField(-1.5), csvField(null), csvField(NaN), csvField("a\nb")], ["-1.5", "", "", '"a\nb"']);
-  });
-
+describe("formatting", () => {
   it("formatRupees groups digits the Indian way", () => {
     assert.equal(formatRupees(123456.7), "₹1,23,457");
     assert.equal(formatRupees(-2000), "−₹2,000");
