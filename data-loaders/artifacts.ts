@@ -7,9 +7,11 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, symlink } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDirFrom } from "./llm/cache.js";
+import { readEnv } from "./llm/provider.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const PIPELINE_CACHE = join(ROOT, ".cache", "pipeline");
@@ -40,8 +42,23 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineOp
   return { telcoCsv: env.TELCO_CSV || undefined, foodN, seed, cvRepeats };
 }
 
-/** Inputs besides the imported source files: the committed LLM cache and the dependency versions. */
-const EXTRA_INPUTS = ["llm-cache", "package-lock.json"];
+/**
+ * Inputs besides the imported source files, as [name in the hash, file]: the LLM cache folder the run reads and
+ * writes (LLM_CACHE_DIR, else the committed llm-cache/; named by its path inside that folder, so the default gives
+ * the same key wherever the checkout is) and the dependency versions.
+ */
+async function extraInputs(llmCacheDir: string): Promise<[string, string][]> {
+  const cache = await listFiles(llmCacheDir);
+  return [
+    ...cache.map((file): [string, string] => [`llm-cache/${relative(llmCacheDir, file)}`, file]),
+    ["package-lock.json", join(ROOT, "package-lock.json")],
+  ];
+}
+
+/** The LLM settings the run will see: process.env over the repository's .env, as data-loaders/llm reads them. */
+export function llmEnv(): Record<string, string | undefined> {
+  return readEnv();
+}
 
 /**
  * Every local source file the pipeline imports, found by esbuild's metafile (packages stay external, their versions
@@ -76,16 +93,23 @@ async function listFiles(path: string): Promise<string[]> {
   return out;
 }
 
-/** The cache key: a sha256 over every input file's path and bytes, the Telco CSV's bytes and the options. */
-export async function pipelineKey(options: PipelineOptions, llmIdentity = ""): Promise<string> {
+/**
+ * The cache key: a sha256 over every input file's path and bytes, the Telco CSV's bytes and the options.
+ * `llmCacheDir` is the LLM cache folder the run uses (default: the one the environment selects).
+ */
+export async function pipelineKey(
+  options: PipelineOptions,
+  llmIdentity = "",
+  llmCacheDir = cacheDirFrom(llmEnv()),
+): Promise<string> {
   const hash = createHash("sha256");
-  const files = [
-    ...(await pipelineSources()),
-    ...(await Promise.all(EXTRA_INPUTS.map((p) => listFiles(join(ROOT, p))))).flat(),
+  const files: [string, string][] = [
+    ...(await pipelineSources()).map((file): [string, string] => [relative(ROOT, file), file]),
+    ...(await extraInputs(llmCacheDir)),
   ];
-  for (const file of files) {
+  for (const [name, file] of files) {
     hash
-      .update(relative(ROOT, file))
+      .update(name)
       .update("\0")
       .update(await readFile(file))
       .update("\0");
@@ -119,7 +143,8 @@ async function acquireLock(lock: string): Promise<() => Promise<void>> {
  */
 export async function ensurePipeline(options = optionsFromEnv()): Promise<string> {
   const { runPipeline, llmIdentity } = await import("./pipeline.js");
-  const key = await pipelineKey(options, llmIdentity());
+  const identity = llmIdentity();
+  const key = await pipelineKey(options, identity);
   const dir = join(PIPELINE_CACHE, key);
   if (existsSync(join(dir, "manifest.json"))) return dir;
   const release = await acquireLock(`${dir}.lock`);
@@ -135,9 +160,23 @@ export async function ensurePipeline(options = optionsFromEnv()): Promise<string
       await rm(tmp, { recursive: true, force: true });
       throw error;
     }
+    // A run that called an LLM added its answers to the LLM cache, one of the key's inputs. File the run under the
+    // key of the cache it leaves behind as well: otherwise the next loader computes that key and runs everything
+    // again (showing this build's answers as "cache"), and loaders could read messages from different runs.
+    const after = await pipelineKey(options, identity);
+    if (after !== key) await alias(join(PIPELINE_CACHE, after), key);
     return dir;
   } finally {
     await release();
+  }
+}
+
+/** `link` → the run folder `target` (a sibling): a relative symlink, unless something is already filed there. */
+async function alias(link: string, target: string): Promise<void> {
+  try {
+    await symlink(target, link, "dir");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { sha256, stableStringify } from "./hash.js";
 import type { Prompt, PromptParams } from "./prompts.js";
 import type { MessageKind } from "./types.js";
@@ -17,6 +18,20 @@ export interface CacheEntry {
   text: string;
   /** ISO time of the LLM call that produced the text. */
   generatedAt: string;
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The committed cache: llm-cache/ at the repository root. */
+export const DEFAULT_CACHE_DIR = join(REPO_ROOT, "llm-cache");
+
+/**
+ * The cache folder a build reads and writes: `LLM_CACHE_DIR` (absolute, or relative to the repository root) if
+ * set, else the committed llm-cache/. The pipeline's content-addressed key hashes this same folder
+ * (data-loaders/artifacts.ts), so both must resolve it here.
+ */
+export function cacheDirFrom(env: Record<string, string | undefined>): string {
+  const dir = env.LLM_CACHE_DIR?.trim();
+  return dir ? resolve(REPO_ROOT, dir) : DEFAULT_CACHE_DIR;
 }
 
 /** The content address of an answer: provider, model, template version, full prompt, sampling parameters. */

@@ -1,7 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { createBreaker, type BreakerOptions } from "./breaker.js";
 import { callWithRetries, type CallState } from "./call-with-retries.js";
-import { cacheKey, MessageCache, type CacheEntry } from "./cache.js";
+import { cacheDirFrom, cacheKey, DEFAULT_CACHE_DIR, MessageCache, type CacheEntry } from "./cache.js";
 import { createCaller } from "./client.js";
 import { fallbackMessage } from "./fallback.js";
 import { limit } from "./limit.js";
@@ -14,7 +13,7 @@ import { rulesFor, validateMessage } from "./validate.js";
 export interface GenerateOptions {
   /** Environment to resolve the provider from; default process.env over the repository's .env. */
   env?: Record<string, string | undefined>;
-  /** Folder of the committed cache; default llm-cache/ at the repository root. */
+  /** Folder of the committed cache; default $LLM_CACHE_DIR from `env`, else llm-cache/ at the repository root. */
   cacheDir?: string;
   /** How many of the highest-risk customers may get an LLM call (top-K). */
   budget?: number;
@@ -61,8 +60,6 @@ export const DEFAULTS: Required<
   progressEveryMs: 2_000,
 };
 
-const DEFAULT_CACHE_DIR = fileURLToPath(new URL("../../llm-cache/", import.meta.url));
-const DEFAULT_ENV_FILE = fileURLToPath(new URL("../../.env", import.meta.url));
 const stderr = (line: string) => void process.stderr.write(line + "\n");
 // "No provider" is said once per log sink (once per build with the default sink), not once per kind.
 const warnedNoProvider = new WeakSet<(line: string) => void>();
@@ -95,20 +92,23 @@ export async function generateMessages(
   const maxCalls = options.maxCalls ?? 2 * o.budget;
   if (!Number.isInteger(maxCalls) || maxCalls < 0) throw new Error(`invalid maxCalls: ${maxCalls}`);
 
-  const provider = resolveProvider(options.env ?? readEnv(DEFAULT_ENV_FILE));
+  const env = options.env ?? readEnv();
+  const provider = resolveProvider(env);
   const secret = secretOf(provider);
   const log = redacting(options.log ?? stderr, secret);
   const started = Date.now();
   const summary = emptySummary(kind, provider && `${provider.provider} ${provider.model}`, items.length);
   summary.budget = { customers: Math.min(o.budget, items.length), maxCalls };
+  const cacheDir = options.cacheDir ?? cacheDirFrom(env);
   if (!provider && !warnedNoProvider.has(options.log ?? stderr)) {
     warnedNoProvider.add(options.log ?? stderr);
-    log("llm: no provider configured (see docs/llm.md): messages come from llm-cache/ and the fallback library");
+    const from = cacheDir === DEFAULT_CACHE_DIR ? "llm-cache/" : cacheDir;
+    log(`llm: no provider configured (see docs/llm.md): messages come from ${from} and the fallback library`);
   } else if (provider) {
     log(`llm ${kind}: provider ${describeProvider(provider)}`);
   }
 
-  const cache = MessageCache.load(options.cacheDir ?? DEFAULT_CACHE_DIR, kind);
+  const cache = MessageCache.load(cacheDir, kind);
   const used = new Set<string>();
   const messages = new Map<string, Message>();
   const prompts = new Map(items.map((it) => [it.id, buildPrompt(kind, it.facts)]));

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 
@@ -106,11 +107,15 @@ function nonEmpty(value: string | undefined): string | undefined {
   return v ? v : undefined;
 }
 
+/** The repository's `.env` (one place: the pipeline's cache key, the provider and the generator all read it). */
+export const REPO_ENV_FILE = fileURLToPath(new URL("../../.env", import.meta.url));
+
 /**
- * process.env overlaid on a `.env` file if one exists (real environment wins, as with dotenv).
+ * process.env overlaid on a `.env` file if one exists (real environment wins, as with dotenv); by default the
+ * repository's, whatever the working directory.
  * Uses util.parseEnv rather than process.loadEnvFile so that process.env is left untouched.
  */
-export function readEnv(path = ".env", processEnv: Env = process.env): Env {
+export function readEnv(path = REPO_ENV_FILE, processEnv: Env = process.env): Env {
   if (!existsSync(path)) return { ...processEnv };
   let fileEnv: Env;
   try {

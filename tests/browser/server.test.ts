@@ -418,6 +418,30 @@ describe("pages in Chromium", () => {
     assert.deepEqual(report, [], `problems on ${pages.length} pages`);
   });
 
+  it("every page is readable at 375 px: nothing makes the page scroll sideways", async () => {
+    const pages = (await distFiles()).filter((f) => f.endsWith(".html") && f !== "404.html").sort();
+    const report: string[] = [];
+    for (const file of pages) {
+      const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+      const path = pagePath(file);
+      await page.goto(new URL(path.slice(1), site.url).href, { waitUntil: "networkidle" });
+      await page.waitForTimeout(300);
+      // Wide tables scroll inside their own box; the page itself must not be wider than the screen.
+      const { scrollWidth, widest } = await page.evaluate(() => {
+        let widest = "";
+        let max = 0;
+        for (const el of document.querySelectorAll("#observablehq-main *")) {
+          const right = el.getBoundingClientRect().right;
+          if (right > max) [max, widest] = [right, `${el.tagName.toLowerCase()}.${el.className}`];
+        }
+        return { scrollWidth: document.documentElement.scrollWidth, widest: `${widest} ends at ${Math.round(max)}px` };
+      });
+      if (scrollWidth > 376) report.push(`${path}: ${scrollWidth}px wide (${widest})`);
+      await page.close();
+    }
+    assert.deepEqual(report, [], `pages wider than 375 px`);
+  });
+
   it("audit() sends a beacon from a page that lands in the log", async () => {
     const bundle = await build({
       entryPoints: [resolve(import.meta.dirname, "../../src/lib/audit.ts")],

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
-import { cacheKey, MessageCache, type CacheEntry } from "../../data-loaders/llm/cache.js";
+import {
+  cacheDirFrom,
+  cacheKey,
+  DEFAULT_CACHE_DIR,
+  MessageCache,
+  type CacheEntry,
+} from "../../data-loaders/llm/cache.js";
 import { nudgePrompt } from "../../data-loaders/llm/prompts.js";
 import { nudgeFacts } from "./fixtures.js";
 
@@ -82,6 +88,19 @@ describe("MessageCache", () => {
     const c = MessageCache.load(tempDir(), "nudge");
     c.put(entry(0, { text: "leaked sk-SECRET" }));
     assert.throws(() => c.save({ secrets: ["sk-SECRET"] }), /refusing to write a secret/);
+  });
+
+  it("is the committed llm-cache/ unless LLM_CACHE_DIR names another folder", () => {
+    const root = resolve(DEFAULT_CACHE_DIR, "..");
+    assert.equal(DEFAULT_CACHE_DIR, join(root, "llm-cache"));
+    assert.equal(cacheDirFrom({}), DEFAULT_CACHE_DIR);
+    assert.equal(cacheDirFrom({ LLM_CACHE_DIR: "  " }), DEFAULT_CACHE_DIR);
+    assert.equal(cacheDirFrom({ LLM_CACHE_DIR: "/tmp/x" }), "/tmp/x");
+    assert.equal(
+      cacheDirFrom({ LLM_CACHE_DIR: "out/cache" }),
+      join(root, "out", "cache"),
+      "relative to the repository",
+    );
   });
 
   it("names the file and line of a corrupt entry", () => {

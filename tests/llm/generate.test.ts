@@ -272,6 +272,18 @@ describe("the committed cache", () => {
     for (const run of [first, second, keyless]) assert.ok(!JSON.stringify(run).includes(KEY), "messages hold no key");
   });
 
+  it("reads and writes the folder LLM_CACHE_DIR names, and nothing else", async () => {
+    server.behave({ type: "success" });
+    const cacheDir = mkdtempSync(join(tmpdir(), "llm-env-dir-"));
+    const env = { ...envFor(server.baseURL), LLM_CACHE_DIR: cacheDir };
+    const first = await generateMessages("nudge", nudgeItems(2), options({ cacheDir: undefined, env }));
+    assert.equal(first.summary.cache.added, 2);
+    assert.deepEqual(readdirSync(cacheDir), ["nudge.jsonl"]);
+    const off = { ...envFor(await closedPortURL()), LLM_CACHE_DIR: cacheDir };
+    const second = await generateMessages("nudge", nudgeItems(2), options({ cacheDir: undefined, env: off }));
+    assert.deepEqual(second.summary.bySource, { llm: 0, cache: 2, fallback: 0 });
+  });
+
   it("falls back with no-provider when nothing is configured and nothing is cached, saying so once", async () => {
     const lines: string[] = [];
     const log = (l: string) => lines.push(l);
