@@ -1,4 +1,5 @@
 import * as Plot from "npm:@observablehq/plot";
+import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
 export interface StratumComparison {
   /** "persona | contract" */
@@ -48,4 +49,32 @@ export function upliftVsTruth(
       ),
     ],
   });
+}
+
+/** The data behind upliftVsTruth, for its CSV: one record per stratum, effects in percentage points. */
+export function upliftRows(rows: Iterable<StratumComparison>) {
+  return Array.from(rows, (d) => ({
+    stratum: d.stratum,
+    customers: d.n,
+    estimated_effect_pp: +(100 * d.estimate).toFixed(4),
+    true_effect_pp: +(100 * d.truth).toFixed(4),
+  }));
+}
+
+/** upliftVsTruth with SVG/PNG/CSV downloads (CSV: upliftRows). */
+export function upliftVsTruthView(
+  rows: Iterable<StratumComparison>,
+  {
+    name = "uplift-vs-truth",
+    onDownload,
+    ...options
+  }: {
+    width?: number;
+    title?: string;
+    name?: string;
+    onDownload?: (format: DownloadFormat, name: string) => void;
+  } = {},
+): HTMLDivElement {
+  const data = Array.from(rows);
+  return withDownloads(upliftVsTruth(data, options), { name, data: () => upliftRows(data), onDownload });
 }

@@ -279,13 +279,28 @@ export function chartToSvg(chart: Element): SVGSVGElement {
   return out;
 }
 
-/** The first non-transparent background behind an element (white if none). */
+/** The first non-transparent background behind an element (white if none), as #rrggbb. */
 function pageBackground(el: Element): string {
   for (let e: Element | null = el; e; e = e.parentElement) {
     const bg = getComputedStyle(e).backgroundColor;
-    if (bg && bg !== "transparent" && !/rgba\(.*,\s*0\)$/.test(bg)) return bg;
+    if (bg && bg !== "transparent" && !/rgba\(.*,\s*0\)$/.test(bg)) return hexColor(bg);
   }
   return "#ffffff";
+}
+
+/**
+ * Any CSS colour as #rrggbb: computed styles may read "color(srgb …)" (a theme's color-mix), which browsers draw but
+ * many SVG editors do not. A 1×1 canvas converts it; white if no canvas is available.
+ */
+function hexColor(css: string): string {
+  const context = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+  if (!context) return "#ffffff";
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, 1, 1);
+  context.fillStyle = css;
+  context.fillRect(0, 0, 1, 1);
+  const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
+  return `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** Rasterises an SVG document at `scale` × its size (2: sharp on high-density screens and in slides). */

@@ -1,4 +1,5 @@
 import * as Plot from "npm:@observablehq/plot";
+import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
 /** One model's curve points, named for the legend. */
 export interface Curve<T> {
@@ -7,6 +8,15 @@ export interface Curve<T> {
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+/** Red: raises churn; blue: lowers it. */
+const RAISES = "var(--rl-risk-high, #b2182b)";
+const LOWERS = "#2166ac";
+
+/** Download options of the chart views below: the file name (without extension) and the audit hook. */
+export interface ChartDownloads {
+  name?: string;
+  onDownload?: (format: DownloadFormat, name: string) => void;
+}
 
 /** ROC curves of several models on the same held-out rows, with the chance diagonal. */
 export function rocChart(
@@ -176,7 +186,7 @@ export function beeswarmChart(
         y: "jitter",
         fy: "feature",
         r: 1.6,
-        fill: (d: { shap: number }) => (d.shap > 0 ? "#b2182b" : "#2166ac"),
+        fill: (d: { shap: number }) => (d.shap > 0 ? RAISES : LOWERS),
         fillOpacity: 0.6,
         channels: { feature: "feature", value: "value" },
         tip: { format: { y: false, fy: false, x: (v: number) => `${v.toFixed(1)} pp` } },
@@ -204,16 +214,126 @@ export function coefficientChart(
         y: "feature",
         x1: 1,
         x2: "oddsRatioPerSd",
-        stroke: (d: { perSd: number }) => (d.perSd > 0 ? "#b2182b" : "#2166ac"),
+        stroke: (d: { perSd: number }) => (d.perSd > 0 ? RAISES : LOWERS),
         strokeWidth: 3,
       }),
       Plot.dot(data, {
         y: "feature",
         x: "oddsRatioPerSd",
-        fill: (d: { perSd: number }) => (d.perSd > 0 ? "#b2182b" : "#2166ac"),
+        fill: (d: { perSd: number }) => (d.perSd > 0 ? RAISES : LOWERS),
         tip: true,
         channels: { direction: "direction" },
       }),
     ],
+  });
+}
+
+// ------------------------------------------------------------------ the data behind each chart, and its views
+// Each xxxRows builds the CSV records of one chart (readable column names, the chart's units); each xxxView is
+// the chart with SVG/PNG/CSV downloads (chart-export.ts).
+
+type RocPoint = { fpr: number; tpr: number; threshold: number };
+
+/** ROC: one record per curve point (model, false and true positive rate, score threshold). */
+export function rocRows(curves: Curve<RocPoint>[]) {
+  return curves.flatMap((c) =>
+    c.points.map((p) => ({ model: c.model, fpr: p.fpr, tpr: p.tpr, threshold: p.threshold })),
+  );
+}
+
+export function rocView(
+  curves: Curve<RocPoint>[],
+  { name = "roc-curve", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+): HTMLDivElement {
+  return withDownloads(rocChart(curves, options), { name, data: () => rocRows(curves), onDownload });
+}
+
+type PrPoint = { recall: number; precision: number; threshold: number };
+
+/** Precision–recall: one record per curve point. */
+export function prRows(points: PrPoint[]) {
+  return points.map((p) => ({ recall: p.recall, precision: p.precision, threshold: p.threshold }));
+}
+
+export function prView(
+  points: PrPoint[],
+  baseRate: number,
+  { name = "precision-recall", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+): HTMLDivElement {
+  return withDownloads(prChart(points, baseRate, options), { name, data: () => prRows(points), onDownload });
+}
+
+/** Reliability: one record per model and non-empty bin (the dots on the chart). */
+export function reliabilityRows(curves: Curve<ReliabilityBin>[]) {
+  return curves.flatMap((c) =>
+    c.points
+      .filter((b) => b.count > 0)
+      .map((b) => ({
+        model: c.model,
+        bin_from: b.lower,
+        bin_to: b.upper,
+        customers: b.count,
+        mean_predicted: b.meanPredicted,
+        observed_rate: b.observedRate,
+      })),
+  );
+}
+
+export function reliabilityView(
+  curves: Curve<ReliabilityBin>[],
+  { name = "reliability", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+): HTMLDivElement {
+  return withDownloads(reliabilityChart(curves, options), { name, data: () => reliabilityRows(curves), onDownload });
+}
+
+/** `row`: the sampled customer's row in the data set, when the pipeline records it. */
+type BeeswarmPoint = { feature: string; shap: number; value: string | number | null; row?: number };
+
+/** Beeswarm: one record per dot (a sampled customer's SHAP value for one of the features shown), in pp. */
+export function beeswarmRows(points: BeeswarmPoint[], order: string[]) {
+  return points
+    .filter((d) => order.includes(d.feature))
+    .map((d) => ({
+      sample_row: d.row ?? null,
+      feature: d.feature,
+      value: d.value,
+      shap_pp: +(100 * d.shap).toFixed(4),
+    }));
+}
+
+export function beeswarmView(
+  points: BeeswarmPoint[],
+  order: string[],
+  { name = "shap-beeswarm", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+): HTMLDivElement {
+  return withDownloads(beeswarmChart(points, order, options), {
+    name,
+    data: () => beeswarmRows(points, order),
+    onDownload,
+  });
+}
+
+type Coefficient = { feature: string; perSd: number; oddsRatioPerSd: number; direction: string };
+
+/** Logistic coefficients: one record per feature, in the chart's order (most churn-raising first). */
+export function coefficientRows(coefficients: Coefficient[]) {
+  return [...coefficients]
+    .sort((a, b) => b.perSd - a.perSd)
+    .map((d) => ({
+      feature: d.feature,
+      coefficient_per_sd: d.perSd,
+      odds_ratio_per_sd: d.oddsRatioPerSd,
+      direction: d.direction,
+    }));
+}
+
+export function coefficientView(
+  coefficients: Coefficient[],
+  { name = "logistic-coefficients", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+): HTMLDivElement {
+  return withDownloads(coefficientChart(coefficients, options), {
+    name,
+    data: () => coefficientRows(coefficients),
+    onDownload,
   });
 }

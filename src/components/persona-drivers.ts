@@ -1,4 +1,5 @@
 import * as Plot from "npm:@observablehq/plot";
+import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
 export interface DriverCell {
   persona: string;
@@ -8,15 +9,19 @@ export interface DriverCell {
   shap: number;
 }
 
+export interface PersonaDriversOptions {
+  width?: number;
+  title?: string;
+  /** the personas in order (default: first seen) */
+  personas?: string[];
+  /** the features in order (default: first seen) */
+  features?: string[];
+}
+
 /** Heatmap of mean SHAP (percentage points of churn probability) by persona and feature, diverging at 0. */
 export function personaDrivers(
   cells: Iterable<DriverCell>,
-  {
-    width = 640,
-    title = "",
-    personas = undefined as string[] | undefined,
-    features = undefined as string[] | undefined,
-  } = {},
+  { width = 640, title = "", personas = undefined, features = undefined }: PersonaDriversOptions = {},
 ): SVGSVGElement | HTMLElement {
   const data = Array.from(cells);
   const max = Math.max(...data.map((d) => Math.abs(d.shap)), 1e-9) * 100;
@@ -55,5 +60,40 @@ export function personaDrivers(
         }),
       ),
     ],
+  });
+}
+
+/** The data behind the heatmap, for its CSV: one record per persona and feature, in the chart's orders, in pp. */
+export function driverRows(
+  cells: Iterable<DriverCell>,
+  { personas, features }: { personas?: readonly string[]; features?: readonly string[] } = {},
+): { persona: string; feature: string; mean_shap_pp: number }[] {
+  const data = Array.from(cells, (d) => ({
+    persona: String(d.persona),
+    feature: String(d.feature),
+    shap: Number(d.shap),
+  }));
+  const p = personas ?? [...new Set(data.map((d) => d.persona))];
+  const f = features ?? [...new Set(data.map((d) => d.feature))];
+  const rank = (order: readonly string[], v: string) => (order.includes(v) ? order.indexOf(v) : order.length);
+  return data
+    .sort((a, b) => rank(p, a.persona) - rank(p, b.persona) || rank(f, a.feature) - rank(f, b.feature))
+    .map((d) => ({ persona: d.persona, feature: d.feature, mean_shap_pp: +(100 * d.shap).toFixed(4) }));
+}
+
+/** personaDrivers with SVG/PNG/CSV downloads (CSV: driverRows). */
+export function personaDriversView(
+  cells: Iterable<DriverCell>,
+  {
+    name = "persona-drivers",
+    onDownload,
+    ...options
+  }: PersonaDriversOptions & { name?: string; onDownload?: (format: DownloadFormat, name: string) => void } = {},
+): HTMLDivElement {
+  const data = Array.from(cells);
+  return withDownloads(personaDrivers(data, options), {
+    name,
+    data: () => driverRows(data, options),
+    onDownload,
   });
 }

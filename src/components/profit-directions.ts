@@ -1,4 +1,5 @@
 import * as Plot from "npm:@observablehq/plot";
+import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
 export interface DirectionRow {
   feature: string;
@@ -10,12 +11,18 @@ export interface DirectionRow {
   agrees: boolean;
 }
 
+/** The rows from the strongest true effect to the weakest: the chart's order. */
+const byTruth = (rows: readonly DirectionRow[]) => [...rows].sort((a, b) => Math.abs(b.truth) - Math.abs(a.truth));
+
 /** Logistic-regression coefficients next to the generator's true ones, one row per feature, agreement marked. */
 export function directionsPlot(
   rows: DirectionRow[],
-  { width = 640, title = "Logistic directions against the true generator coefficients (log-odds)" } = {},
+  {
+    width = 640,
+    title = "Logistic directions against the true generator coefficients (log-odds)",
+  }: { width?: number; title?: string } = {},
 ): SVGSVGElement | HTMLElement {
-  const order = [...rows].sort((a, b) => Math.abs(b.truth) - Math.abs(a.truth)).map((d) => d.feature);
+  const order = byTruth(rows).map((d) => d.feature);
   const long = rows.flatMap((d) => [
     { feature: d.feature, kind: "truth (generator)", value: d.truth, agrees: d.agrees },
     { feature: d.feature, kind: "logistic estimate", value: d.estimatePerSd, agrees: d.agrees },
@@ -29,7 +36,11 @@ export function directionsPlot(
     marginRight: width < 520 ? 10 : 150,
     x: { label: "← lowers churn · coefficient (log-odds) · raises churn →", grid: true },
     y: { label: null, domain: order },
-    color: { legend: true, domain: ["truth (generator)", "logistic estimate"], range: ["#999999", "#0b6e4f"] },
+    color: {
+      legend: true,
+      domain: ["truth (generator)", "logistic estimate"],
+      range: ["#999999", "var(--rl-accent, #0b6e4f)"],
+    },
     marks: [
       Plot.ruleX([0]),
       Plot.ruleY(rows, { y: "feature", x1: "truth", x2: "estimatePerSd", stroke: "#bbb" }),
@@ -42,7 +53,7 @@ export function directionsPlot(
             text: recovered,
             textAnchor: "start",
             dx: 8,
-            fill: (d: DirectionRow) => (d.agrees ? "#0b6e4f" : "#b2182b"),
+            fill: (d: DirectionRow) => (d.agrees ? "var(--rl-accent, #0b6e4f)" : "var(--rl-risk-high, #b2182b)"),
           }),
       Plot.tip(
         long,
@@ -55,4 +66,31 @@ export function directionsPlot(
       ),
     ],
   });
+}
+
+/** The data behind directionsPlot, for its CSV: one record per feature, in the chart's order. */
+export function directionRows(rows: readonly DirectionRow[]) {
+  return byTruth(rows).map((d) => ({
+    feature: d.feature,
+    true_coefficient: d.truth,
+    logistic_estimate_per_sd: d.estimatePerSd,
+    direction_recovered: d.agrees ? "yes" : "no",
+  }));
+}
+
+/** directionsPlot with SVG/PNG/CSV downloads (CSV: directionRows). */
+export function directionsView(
+  rows: DirectionRow[],
+  {
+    name = "logistic-directions",
+    onDownload,
+    ...options
+  }: {
+    width?: number;
+    title?: string;
+    name?: string;
+    onDownload?: (format: DownloadFormat, name: string) => void;
+  } = {},
+): HTMLDivElement {
+  return withDownloads(directionsPlot(rows, options), { name, data: () => directionRows(rows), onDownload });
 }

@@ -1,5 +1,6 @@
 import * as Plot from "npm:@observablehq/plot";
 import type { Waterfall } from "../lib/whatif.js";
+import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
 interface Bar {
   key: string;
@@ -14,6 +15,16 @@ interface Bar {
 const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 const pp = (v: number) => `${v >= 0 ? "+" : "−"}${(100 * Math.abs(v)).toFixed(1)} pp`;
 
+export interface WaterfallOptions {
+  width?: number;
+  title?: string;
+  subtitle?: string;
+  /** the first bar (the expected score) */
+  baseLabel?: string;
+  /** the last bar (the customer's score) */
+  totalLabel?: string;
+}
+
 /**
  * A horizontal SHAP waterfall in probability terms: the average customer's score, one bar per driver moving it
  * (red towards churn, blue away), and the customer's score. The wrapper carries the exact numbers as data
@@ -27,7 +38,7 @@ export function waterfallChart(
     subtitle = "Contribution of each feature to the churn probability, in percentage points (SHAP)",
     baseLabel = "Average customer",
     totalLabel = "This customer",
-  } = {},
+  }: WaterfallOptions = {},
 ): HTMLElement {
   const { base, probability, steps } = waterfall;
   const bars: Bar[] = [
@@ -69,7 +80,7 @@ export function waterfallChart(
       domain: bars.map((b) => b.label),
       tickFormat: (d: string) => (narrow && d.length > 20 ? `${d.slice(0, 19)}…` : d),
     },
-    color: { domain: ["total", "up", "down"], range: ["#6b7280", "#b2182b", "#2166ac"] },
+    color: { domain: ["total", "up", "down"], range: ["#6b7280", "var(--rl-risk-high, #b2182b)", "#2166ac"] },
     marks: [
       Plot.barX(bars, { x1: "x1", x2: "x2", y: "label", fill: "kind", insetTop: 4, insetBottom: 4 }),
       Plot.ruleX([0]),
@@ -104,4 +115,54 @@ export function waterfallChart(
   wrapper.setAttribute("aria-label", `${title}: from ${pct(base)} on average to ${pct(probability)} for this customer`);
   wrapper.append(chart);
   return wrapper;
+}
+
+/**
+ * The data behind a waterfall, for its CSV: the base, one record per bar (feature, the customer's value, its
+ * contribution in pp, and where the bar starts and ends as probabilities), and the total. The same columns as the
+ * embedded customer waterfall's CSV.
+ */
+export function waterfallRows(
+  waterfall: Waterfall,
+  { baseLabel = "Average customer", totalLabel = "This customer" }: { baseLabel?: string; totalLabel?: string } = {},
+): Record<string, string | number>[] {
+  const { base, probability, steps } = waterfall;
+  const total = (step: string, label: string, to: number) => ({
+    step,
+    feature: "",
+    label,
+    value: "",
+    contribution_pp: "",
+    from: "",
+    to: +to.toFixed(6),
+  });
+  return [
+    total("base", baseLabel, base),
+    ...steps.map((s) => ({
+      step: "feature",
+      feature: s.feature,
+      label: s.label,
+      value: s.detail,
+      contribution_pp: +(100 * s.value).toFixed(4),
+      from: +s.start.toFixed(6),
+      to: +s.end.toFixed(6),
+    })),
+    total("total", totalLabel, probability),
+  ];
+}
+
+/** waterfallChart with SVG/PNG/CSV downloads (CSV: waterfallRows). */
+export function waterfallView(
+  waterfall: Waterfall,
+  {
+    name,
+    onDownload,
+    ...options
+  }: WaterfallOptions & { name: string; onDownload?: (format: DownloadFormat, name: string) => void },
+): HTMLDivElement {
+  return withDownloads(waterfallChart(waterfall, options), {
+    name,
+    data: () => waterfallRows(waterfall, options),
+    onDownload,
+  });
 }

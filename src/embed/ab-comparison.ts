@@ -7,11 +7,10 @@
  *
  * The A/B test page renders its comparison with abComparisonView.
  */
-import { rateBars } from "../components/rate-bars.js";
+import { rateBars, rateRows } from "../components/rate-bars.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { twoProportionTest } from "../lib/ab.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
-import { wilson } from "../lib/stats.js";
 import { abTruth, numberColumn, responsive, stringColumn, telcoCustomers } from "./data.js";
 
 export interface Arm {
@@ -54,22 +53,16 @@ export function abComparisonView(
   const view = withDownloads(chart, {
     name: "ab-comparison",
     data: () =>
-      [A, B].map((a) => {
-        const w = wilson(a.k, a.n);
-        return {
-          variant: a.variant,
-          arm: GROUP[a.variant],
-          customers: a.n,
-          churned: a.k,
-          churn_rate: +w.rate.toFixed(6),
-          ci95_low: +w.lo.toFixed(6),
-          ci95_high: +w.hi.toFixed(6),
-          effect_b_minus_a: +test.diff.toFixed(6),
-          effect_ci95_low: +test.lo.toFixed(6),
-          effect_ci95_high: +test.hi.toFixed(6),
-          true_effect: trueEffect === undefined ? null : +trueEffect.toFixed(6),
-        };
-      }),
+      rateRows(
+        [A, B].map((a) => ({ group: a.variant, n: a.n, k: a.k })),
+        { groupColumn: "variant" },
+      ).map((row) => ({
+        ...row,
+        effect_b_minus_a: +test.diff.toFixed(6),
+        effect_ci95_low: +test.lo.toFixed(6),
+        effect_ci95_high: +test.hi.toFixed(6),
+        true_effect: trueEffect === undefined ? null : +trueEffect.toFixed(6),
+      })),
     onDownload,
   });
   const note = document.createElement("p");

@@ -7,7 +7,7 @@
  * The Customer insights page renders its waterfall with customerWaterfallView. Explanations are joined to the
  * customer by ID (never by row position) and sum exactly to the customer's calibrated probability.
  */
-import { waterfallChart } from "../components/waterfall.js";
+import { waterfallChart, waterfallRows } from "../components/waterfall.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions, EmbedOptionError } from "../lib/embed-views.js";
 import { TELCO_SPEC, featureLayout } from "../lib/features.js";
@@ -41,35 +41,7 @@ export function customerWaterfallView(
   const view = withDownloads(chart, {
     name: `waterfall-${id}`,
     label: `Why this prediction? ${id}`,
-    data: () => [
-      {
-        step: "base",
-        feature: "",
-        label: "Average customer",
-        value: "",
-        contribution_pp: "",
-        from: "",
-        to: +waterfall.base.toFixed(6),
-      },
-      ...waterfall.steps.map((s) => ({
-        step: "feature",
-        feature: s.feature,
-        label: s.label,
-        value: s.detail,
-        contribution_pp: +(100 * s.value).toFixed(4),
-        from: +s.start.toFixed(6),
-        to: +s.end.toFixed(6),
-      })),
-      {
-        step: "total",
-        feature: "",
-        label: "This customer",
-        value: "",
-        contribution_pp: "",
-        from: "",
-        to: +probability.toFixed(6),
-      },
-    ],
+    data: () => waterfallRows(waterfall, { totalLabel: "This customer" }),
     onDownload,
   });
   view.dataset.summary = JSON.stringify({

@@ -19,6 +19,7 @@ export const AUDIT_EVENTS = [
   "whatif_run",
   "report_downloaded",
   "list_exported",
+  "chart_downloaded",
 ] as const;
 
 /** Caps, in characters: event name, number of detail fields, field name, string value; whole body in bytes. */

@@ -182,7 +182,7 @@ export interface Waterfall {
 /** Formats a raw feature value for labels and the report. */
 export function formatValue(feature: string, value: RawRow[string]): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (feature === "tenure") return `${value} months`;
+  if (feature === "tenure") return `${value} ${value === 1 ? "month" : "months"}`;
   if (feature === "monthly_charges" || feature === "total_charges") return `$${Number(value).toFixed(2)}`;
   return String(value);
 }

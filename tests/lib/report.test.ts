@@ -7,7 +7,7 @@ const report: CustomerReport = {
   customerId: "7590-VHVEG",
   subscription: [
     ["Contract", "Month-to-month"],
-    ["Tenure", "1 months"],
+    ["Tenure", "1 month"],
     ["Total charges", "not billed yet (blank in source)"],
   ],
   behaviour: [
@@ -16,7 +16,7 @@ const report: CustomerReport = {
   ],
   probability: 0.74228,
   tier: "High risk",
-  drivers: ["Tenure = 1 months: +30.3 pp towards churn", "Contract = Month-to-month: +9.5 pp towards churn"],
+  drivers: ["Tenure = 1 month: +30.3 pp towards churn", "Contract = Month-to-month: +9.5 pp towards churn"],
   nudge: {
     text: "Thank you\nfor being with us.",
     source: "fallback",
@@ -48,7 +48,7 @@ describe("customerReportText", () => {
     assert.match(text, /Risk tier: +High risk/);
   });
   it("lists numbered drivers, the nudge on one line and its source", () => {
-    assert.match(text, /1\. Tenure = 1 months: \+30\.3 pp towards churn\n2\. Contract/);
+    assert.match(text, /1\. Tenure = 1 month: \+30\.3 pp towards churn\n2\. Contract/);
     assert.match(text, /\nThank you for being with us\.\nSource: fallback, prompt nudge-v1, reason no-provider\n/);
   });
   it("identifies the model and the data", () => {
