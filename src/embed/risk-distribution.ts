@@ -71,7 +71,7 @@ export function riskDistributionView(
     height: 260,
     marginLeft: 56,
     x: { label: "Churn probability →", domain: [0, 1], tickFormat: "%" },
-    y: { label: "↑ Customers", grid: true },
+    y: { label: "↑ Customers", grid: true, nice: true },
     color: {
       legend: true,
       domain: TIERS.map((t) => label(t.tier)),
