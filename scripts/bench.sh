@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every benchmark (numbers, never pass/fail; the test suite has no timing thresholds):
+#   npm run bench
+# 1. the Retention page's slider arithmetic in Node (scripts/bench-profit.ts),
+# 2. one what-if update of the customer page in Node: ONNX Runtime + TreeSHAP (scripts/bench-whatif.ts),
+# 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists.
+# Larger food-delivery bases in the browser: build them elsewhere (OUTPUT_DIR=… FOOD_N=… scripts/build.sh) and pass
+# each folder to scripts/bench-retention-browser.ts (docs/profit.md, "Scale in the browser").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+say() { printf '\033[1m[bench]\033[0m %s\n' "$*" >&2; }
+say "profit arithmetic (Node)"
+npx tsx scripts/bench-profit.ts
+say "what-if update (Node)"
+npx tsx scripts/bench-whatif.ts
+if [ -f scripts/bench-retention-browser.ts ] && [ -f dist/index.html ]; then
+  say "Retention page in Chromium (dist/)"
+  npx tsx scripts/bench-retention-browser.ts --dist dist
+else
+  say "skipping the browser benchmark: no built site in dist/ (npm run build)"
+fi
