@@ -31,9 +31,10 @@ export function stratifiedSplit(labels: ArrayLike<number>, { seed = 42, valid = 
   for (const rows of shuffledByClass(labels, randomLcg(seed))) {
     const nTest = Math.round(rows.length * test);
     const nValid = Math.round(rows.length * valid);
-    split.test.push(...rows.slice(0, nTest));
-    split.valid.push(...rows.slice(nTest, nTest + nValid));
-    split.train.push(...rows.slice(nTest + nValid));
+    // A loop, not push(...rows): spreading more than ~125,000 arguments overflows V8's stack.
+    for (const row of rows.slice(0, nTest)) split.test.push(row);
+    for (const row of rows.slice(nTest, nTest + nValid)) split.valid.push(row);
+    for (const row of rows.slice(nTest + nValid)) split.train.push(row);
   }
   for (const part of [split.train, split.valid, split.test]) part.sort((a, b) => a - b);
   return split;

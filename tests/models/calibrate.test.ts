@@ -31,6 +31,12 @@ describe("splits", () => {
     assert.deepEqual(stratifiedSplit(labels, { seed: 3 }), s);
     assert.notDeepEqual(stratifiedSplit(labels, { seed: 4 }).test, s.test);
   });
+  it("stratifiedSplit handles the largest bases the generator makes (1,000,000 rows)", () => {
+    // push(...rows) with hundreds of thousands of arguments overflowed V8's stack at FOOD_N = 1,000,000.
+    const big = Array.from({ length: 1_000_000 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const s = stratifiedSplit(big, { seed: 1 });
+    assert.equal(s.train.length + s.valid.length + s.test.length, 1_000_000);
+  });
   it("repeatedStratifiedKFold puts every row in exactly one test fold per repeat", () => {
     const folds = repeatedStratifiedKFold(labels, { k: 5, repeats: 2, seed: 1 });
     assert.equal(folds.length, 10);
