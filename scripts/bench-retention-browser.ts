@@ -364,7 +364,7 @@ function rendered(charts: number): number | false {
     document.querySelector("#matrix table") !== null &&
     document.querySelector("#target-list table") !== null &&
     /Slider update: [\d.]+ ms/.test(document.querySelector("main")?.textContent ?? "") &&
-    document.querySelectorAll("svg[class^='plot']").length >= charts;
+    [...document.querySelectorAll(".rl-chart")].filter((c) => c.querySelector("svg")).length >= charts;
   return done ? performance.now() : false;
 }
 

@@ -1,10 +1,17 @@
-import * as Plot from "npm:@observablehq/plot";
-import { formatRupees, type CurveSample } from "../lib/profit.js";
+/**
+ * The profit curve: expected campaign profit (₹) at every targeting threshold, with the empirical and theoretical
+ * optima, the naive policies and the chosen threshold.
+ *
+ * Drawn with d3 and updated in place, not re-plotted: the Retention page redraws it on every frame of a slider drag,
+ * and a new Plot figure per update (about 3 ms of script, then a fresh SVG to lay out) was the largest part of an
+ * update that must fit in one 16 ms frame. The chart is built once per width; update() moves the line, the rules,
+ * the labels and the y axis (a d3 join: only the ticks that change are touched).
+ */
+import * as d3 from "npm:d3";
+import { formatCount, formatRupees, type CurveSample } from "../lib/profit.js";
 
-export interface ProfitCurveOptions {
-  width?: number;
-  height?: number;
-  title?: string;
+export interface ProfitCurveData {
+  samples: readonly CurveSample[];
   /** the empirical optimum: the most profitable threshold on these scores */
   optimum: { threshold: number; profit: number };
   /** (coupon + contact) / (acceptance · LTV) */
@@ -12,87 +19,248 @@ export interface ProfitCurveOptions {
   /** profit of targeting nobody and everybody (reference lines) */
   nobody: number;
   everybody: number;
-  /** the threshold currently chosen on the page */
+  /** the threshold chosen on the page (an orange rule) */
   threshold?: number;
 }
 
+export interface ProfitCurveChart {
+  /** <figure> with the title (h2) and the svg */
+  node: HTMLElement;
+  update(data: ProfitCurveData): void;
+}
+
+export const PROFIT_CURVE_TITLE = "Expected campaign profit by targeting threshold (₹)";
+const ACCENT = "var(--rl-accent, #0b6e4f)";
+const CHOSEN = "#d95f02";
+const FAINT = "var(--theme-foreground-faint, #999)";
+const SVG_NS = "http://www.w3.org/2000/svg";
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** Expected campaign profit (₹) at every threshold, with the empirical and theoretical optima and the naive policies. */
-export function profitCurvePlot(
-  samples: CurveSample[],
-  {
-    width = 640,
-    height = 320,
-    title = "Expected campaign profit by targeting threshold (₹)",
-    optimum,
-    theoretical,
-    nobody,
-    everybody,
-    threshold,
-  }: ProfitCurveOptions,
-): SVGSVGElement | HTMLElement {
+/** An empty chart of the given size; call update() to draw (and redraw) it. */
+export function profitCurveChart({
+  width = 640,
+  height = 320,
+  title = PROFIT_CURVE_TITLE,
+}: { width?: number; height?: number; title?: string } = {}): ProfitCurveChart {
   const narrow = width < 520;
-  const refs = [
-    { label: "target nobody", profit: nobody },
-    { label: "target everybody", profit: everybody },
-  ];
-  const rules = [
-    { x: optimum.threshold, dash: null },
-    { x: theoretical, dash: "4,3" },
-  ];
-  return Plot.plot({
-    title,
-    width,
-    height,
-    marginLeft: 70,
-    marginRight: narrow ? 10 : 110,
-    x: {
-      label: narrow
-        ? "Threshold t (target p ≥ t) →"
-        : "Targeting threshold: target customers with churn probability ≥ t →",
-      domain: [0, 1],
-      tickFormat: "%",
-    },
-    y: { label: "↑ Expected profit (₹)", grid: true, tickFormat: (v: number) => formatRupees(v) },
-    marks: [
-      Plot.ruleY(refs, { y: "profit", stroke: "var(--theme-foreground-faint, #999)", strokeDasharray: "2,3" }),
-      narrow
-        ? null
-        : Plot.text(refs, { x: 1, y: "profit", text: "label", textAnchor: "start", dx: 6, fill: "currentColor" }),
-      Plot.ruleX(rules, { x: "x", stroke: "var(--rl-accent, #0b6e4f)", strokeDasharray: "dash" }),
-      Plot.text([theoretical], {
-        x: (d: number) => d,
-        frameAnchor: "bottom",
-        text: () => `theory ${theoretical.toFixed(3)} (dashed)`,
-        textAnchor: theoretical > 0.6 ? "end" : "start",
-        dx: theoretical > 0.6 ? -4 : 4,
-        dy: -14,
-      }),
-      threshold === undefined ? null : Plot.ruleX([threshold], { stroke: "#d95f02", strokeWidth: 1.5 }),
-      Plot.line(samples, { x: "threshold", y: "profit", stroke: "var(--rl-accent, #0b6e4f)", strokeWidth: 2 }),
-      Plot.dot([optimum], { x: "threshold", y: "profit", r: 5, fill: "var(--rl-accent, #0b6e4f)" }),
-      Plot.text([optimum], {
-        x: "threshold",
-        y: "profit",
-        text: (d: { threshold: number; profit: number }) =>
-          `best ${formatRupees(d.profit)} at ${d.threshold.toFixed(3)}`,
-        dy: -12,
-        textAnchor: optimum.threshold > 0.7 ? "end" : "start",
-        fontWeight: "bold",
-      }),
-      Plot.tip(
-        samples,
-        Plot.pointerX({
-          x: "threshold",
-          y: "profit",
-          channels: {
-            "customers targeted": "targeted",
-            "share targeted": (d: CurveSample) => pct(d.fraction),
-          },
-          format: { x: (v: number) => v.toFixed(3), y: (v: number) => formatRupees(v) },
-        }),
-      ),
-    ],
-  });
+  const margin = { top: 24, right: narrow ? 10 : 110, bottom: 36, left: 70 };
+  const x = d3.scaleLinear([0, 1], [margin.left, width - margin.right]);
+  const y = d3.scaleLinear().range([height - margin.bottom, margin.top]);
+
+  const figure = document.createElement("figure");
+  figure.className = "rl-figure";
+  figure.style.margin = "0";
+  figure.style.maxWidth = "none";
+  const h2 = document.createElement("h2");
+  h2.textContent = title;
+  const svg = d3
+    .select(document.createElementNS(SVG_NS, "svg"))
+    .attr("class", "rl-profit-curve")
+    .attr("width", width)
+    .attr("height", height)
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("role", "img")
+    .attr("tabindex", 0)
+    .attr("font-family", "system-ui, sans-serif")
+    .attr("font-size", 10)
+    .attr("fill", "currentColor")
+    .style("max-width", "100%")
+    .style("height", "auto")
+    .style("overflow", "visible");
+  figure.append(h2, svg.node()!);
+
+  // Axes: x is fixed (0–100%); y follows the data.
+  svg
+    .append("g")
+    .attr("aria-hidden", "true")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(narrow ? 5 : 10, "%")
+        .tickSizeOuter(0),
+    )
+    .call((g) => g.attr("font-size", null).attr("font-family", null).select(".domain").attr("stroke", "currentColor"))
+    .call((g) => g.selectAll("line").attr("stroke", "currentColor"))
+    .append("text")
+    .attr("x", width - margin.right)
+    .attr("y", 30)
+    .attr("fill", "currentColor")
+    .attr("text-anchor", "end")
+    .text(
+      narrow ? "Threshold t (target p ≥ t) →" : "Targeting threshold: target customers with churn probability ≥ t →",
+    );
+  const yAxis = svg.append("g").attr("aria-hidden", "true").attr("transform", `translate(${margin.left},0)`);
+  svg
+    .append("text")
+    .attr("x", margin.left - 64)
+    .attr("y", margin.top - 12)
+    .attr("fill", "currentColor")
+    .text("↑ Expected profit (₹)");
+
+  const refs = svg.append("g").attr("aria-hidden", "true");
+  const refLines = refs
+    .selectAll("line")
+    .data(["target nobody", "target everybody"])
+    .join("line")
+    .attr("x1", margin.left)
+    .attr("x2", width - margin.right)
+    .attr("stroke", FAINT)
+    .attr("stroke-dasharray", "2,3");
+  const refLabels = narrow
+    ? null
+    : refs
+        .selectAll("text")
+        .data(["target nobody", "target everybody"])
+        .join("text")
+        .attr("x", width - margin.right + 6)
+        .attr("dy", "0.32em")
+        .attr("fill", "currentColor")
+        .text((d) => d);
+
+  const vRule = (stroke: string, dash: string | null, strokeWidth = 1) =>
+    svg
+      .append("line")
+      .attr("y1", margin.top)
+      .attr("y2", height - margin.bottom)
+      .attr("stroke", stroke)
+      .attr("stroke-width", strokeWidth)
+      .attr("stroke-dasharray", dash);
+  const optimumRule = vRule(ACCENT, null);
+  const theoryRule = vRule(ACCENT, "4,3");
+  const chosenRule = vRule(CHOSEN, null, 1.5);
+  const theoryLabel = svg
+    .append("text")
+    .attr("y", height - margin.bottom - 14)
+    .attr("fill", "currentColor");
+  const path = svg.append("path").attr("fill", "none").attr("stroke", ACCENT).attr("stroke-width", 2);
+  const bestDot = svg.append("circle").attr("r", 5).attr("fill", ACCENT);
+  const bestLabel = svg.append("text").attr("font-weight", "bold").attr("fill", "currentColor").attr("dy", -12);
+  const line = d3
+    .line<CurveSample>()
+    .x((d) => x(d.threshold))
+    .y((d) => y(d.profit));
+
+  // The tooltip (pointer or arrow keys): the sample nearest the pointer's threshold.
+  const tip = svg.append("g").attr("aria-label", "tip").attr("pointer-events", "none").attr("display", "none");
+  const tipDot = tip.append("circle").attr("r", 3.5).attr("fill", ACCENT);
+  const tipBox = tip
+    .append("rect")
+    .attr("rx", 3)
+    .attr("fill", "var(--theme-background, #fff)")
+    .attr("stroke", "currentColor")
+    .attr("stroke-opacity", 0.35);
+  const tipText = tip.append("text");
+
+  let data: ProfitCurveData | null = null;
+  let tipIndex = -1;
+
+  function showTip(index: number) {
+    if (!data || !data.samples.length) return;
+    tipIndex = Math.max(0, Math.min(data.samples.length - 1, index));
+    const d = data.samples[tipIndex];
+    const lines = [
+      `threshold  ${d.threshold.toFixed(3)}`,
+      `expected profit  ${formatRupees(d.profit)}`,
+      `customers targeted  ${formatCount(d.targeted)}`,
+      `share targeted  ${pct(d.fraction)}`,
+    ];
+    const px = x(d.threshold);
+    const py = y(d.profit);
+    const boxWidth = 12 + 5.8 * Math.max(...lines.map((l) => l.length));
+    const boxHeight = 8 + 14 * lines.length;
+    // Right of the point if it fits, else left of it, and never outside the chart (narrow screens).
+    const left = Math.max(0, Math.min(width - boxWidth, px + 10 + boxWidth > width ? px - 10 - boxWidth : px + 10));
+    const top = Math.max(0, Math.min(height - boxHeight, py - boxHeight / 2));
+    tipDot.attr("cx", px).attr("cy", py);
+    tipBox.attr("x", left).attr("y", top).attr("width", boxWidth).attr("height", boxHeight);
+    tipText
+      .selectAll("tspan")
+      .data(lines)
+      .join("tspan")
+      .attr("x", left + 6)
+      .attr("y", (_, i) => top + 16 + 14 * i)
+      .text((l) => l);
+    tip.attr("display", null);
+  }
+  const hideTip = () => {
+    tipIndex = -1;
+    tip.attr("display", "none");
+  };
+  const indexAt = (threshold: number) =>
+    data ? Math.round(Math.max(0, Math.min(1, threshold)) * (data.samples.length - 1)) : -1;
+  svg
+    .on("pointermove", (event: PointerEvent) => {
+      const [px, py] = d3.pointer(event);
+      if (px < margin.left || px > width - margin.right || py < margin.top || py > height - margin.bottom) hideTip();
+      else showTip(indexAt(x.invert(px)));
+    })
+    .on("pointerleave", hideTip)
+    .on("focus", () => data && showTip(indexAt(data.optimum.threshold)))
+    .on("blur", hideTip)
+    .on("keydown", (event: KeyboardEvent) => {
+      const step = event.shiftKey ? 10 : 1;
+      const moves: Record<string, number> = { ArrowLeft: -step, ArrowRight: step, ArrowDown: -step, ArrowUp: step };
+      if (event.key === "Escape") hideTip();
+      else if (event.key in moves && data) {
+        event.preventDefault();
+        showTip((tipIndex < 0 ? indexAt(data.optimum.threshold) : tipIndex) + moves[event.key]);
+      }
+    });
+
+  function update(next: ProfitCurveData) {
+    data = next;
+    const { samples, optimum, theoretical, nobody, everybody, threshold } = next;
+    const [lo, hi] = d3.extent([...samples.map((d) => d.profit), optimum.profit, nobody, everybody]) as [
+      number,
+      number,
+    ];
+    y.domain([lo, hi === lo ? lo + 1 : hi]).nice();
+    yAxis
+      .call(
+        d3
+          .axisLeft(y)
+          .ticks(Math.max(3, Math.round((height - margin.top - margin.bottom) / 36)))
+          .tickFormat((v) => formatRupees(+v))
+          .tickSizeInner(-(width - margin.left - margin.right))
+          .tickSizeOuter(0)
+          .tickPadding(6),
+      )
+      .call((g) => g.attr("font-size", null).attr("font-family", null).select(".domain").remove())
+      .call((g) => g.selectAll(".tick line").attr("stroke", "currentColor").attr("stroke-opacity", 0.1))
+      .call((g) => g.selectAll(".tick text").attr("fill", "currentColor"));
+    const refValues = [nobody, everybody];
+    refLines.attr("y1", (_, i) => y(refValues[i])).attr("y2", (_, i) => y(refValues[i]));
+    refLabels?.attr("y", (_, i) => y(refValues[i]));
+    optimumRule.attr("x1", x(optimum.threshold)).attr("x2", x(optimum.threshold));
+    theoryRule
+      .attr("x1", x(theoretical))
+      .attr("x2", x(theoretical))
+      .attr("display", theoretical >= 0 && theoretical <= 1 ? null : "none");
+    theoryLabel
+      .attr("x", x(Math.min(1, theoretical)) + (theoretical > 0.6 ? -4 : 4))
+      .attr("text-anchor", theoretical > 0.6 ? "end" : "start")
+      .text(`theory ${theoretical.toFixed(3)} (dashed)`);
+    chosenRule
+      .attr("display", threshold === undefined ? "none" : null)
+      .attr("x1", x(threshold ?? 0))
+      .attr("x2", x(threshold ?? 0));
+    path.attr("d", line(samples as CurveSample[]));
+    bestDot.attr("cx", x(optimum.threshold)).attr("cy", y(optimum.profit));
+    bestLabel
+      .attr("x", x(optimum.threshold))
+      .attr("y", y(optimum.profit))
+      .attr("text-anchor", optimum.threshold > 0.7 ? "end" : "start")
+      .text(`best ${formatRupees(optimum.profit)} at ${optimum.threshold.toFixed(3)}`);
+    svg.attr(
+      "aria-label",
+      `${title}. Best threshold ${optimum.threshold.toFixed(3)} earns ${formatRupees(optimum.profit)}; ` +
+        `theory ${theoretical.toFixed(3)}; target nobody ${formatRupees(nobody)}, everybody ${formatRupees(everybody)}` +
+        (threshold === undefined ? "." : `; chosen threshold ${threshold.toFixed(3)}.`) +
+        " Arrow keys move a tooltip along the curve.",
+    );
+    if (tipIndex >= 0) showTip(tipIndex);
+  }
+
+  return { node: figure, update };
 }

@@ -1,6 +1,4 @@
-import { formatRupees, type PolicyOutcome } from "../lib/profit.js";
-
-const int = (x: number) => Math.round(x).toLocaleString("en-IN");
+import { formatCount as int, formatRupees, type PolicyOutcome } from "../lib/profit.js";
 
 function cell(tag: "td" | "th", className: string, lines: string[]): HTMLTableCellElement {
   const el = document.createElement(tag);

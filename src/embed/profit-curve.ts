@@ -6,7 +6,7 @@
  *
  * The Retention page renders its curve with profitCurveView, so the page and every embed draw the same chart.
  */
-import { profitCurvePlot } from "../components/profit-curve.js";
+import { profitCurveChart } from "../components/profit-curve.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { formatRupees, policyAt } from "../lib/profit.js";
@@ -15,44 +15,52 @@ import { economicsOf, profitScenario, type ProfitScenario } from "./economics.js
 
 export interface ProfitCurveViewOptions {
   width: number;
-  /** the threshold chosen on the page (an orange rule) */
-  threshold?: number;
   onDownload?: (format: DownloadFormat, name: string) => void;
 }
 
-/** The profit curve of one scenario, with SVG/PNG/CSV downloads and its key numbers as data attributes. */
-export function profitCurveView(
-  s: ProfitScenario,
-  { width, threshold, onDownload }: ProfitCurveViewOptions,
-): HTMLElement {
-  const chart = profitCurvePlot(s.samples, {
-    width,
-    optimum: { threshold: s.best.threshold, profit: s.best.profit },
-    theoretical: s.theory,
-    nobody: s.nobody.profit,
-    everybody: s.everybody.profit,
-    threshold,
-  });
-  const view = withDownloads(chart, {
+/** The profit curve with SVG/PNG/CSV downloads; update() redraws it in place and refreshes its data attributes. */
+export type ProfitCurveView = HTMLDivElement & {
+  update(scenario: ProfitScenario, threshold?: number): void;
+};
+
+/**
+ * An empty profit-curve view at a width; call update() with a scenario (and the threshold chosen on the page, an
+ * orange rule) to draw it, and again on every change: the chart is moved in place, not rebuilt.
+ */
+export function profitCurveView({ width, onDownload }: ProfitCurveViewOptions): ProfitCurveView {
+  const chart = profitCurveChart({ width });
+  let current: ProfitScenario | null = null;
+  const view = withDownloads(chart.node, {
     name: "profit-curve",
     data: () =>
-      s.samples.map((d) => ({
+      (current?.samples ?? []).map((d) => ({
         threshold: d.threshold,
         customers_targeted: d.targeted,
         share_targeted: +d.fraction.toFixed(6),
         expected_profit_inr: +d.profit.toFixed(2),
       })),
     onDownload,
-  });
-  view.dataset.summary = JSON.stringify({
-    optimum: s.best.threshold,
-    optimumProfit: s.best.profit,
-    optimumTargeted: s.best.targeted,
-    theoretical: s.theory,
-    nobody: s.nobody.profit,
-    everybody: s.everybody.profit,
-    ...(threshold === undefined ? {} : { threshold }),
-  });
+  }) as ProfitCurveView;
+  view.update = (s, threshold) => {
+    current = s;
+    chart.update({
+      samples: s.samples,
+      optimum: { threshold: s.best.threshold, profit: s.best.profit },
+      theoretical: s.theory,
+      nobody: s.nobody.profit,
+      everybody: s.everybody.profit,
+      threshold,
+    });
+    view.dataset.summary = JSON.stringify({
+      optimum: s.best.threshold,
+      optimumProfit: s.best.profit,
+      optimumTargeted: s.best.targeted,
+      theoretical: s.theory,
+      nobody: s.nobody.profit,
+      everybody: s.everybody.profit,
+      ...(threshold === undefined ? {} : { threshold }),
+    });
+  };
   return view;
 }
 
@@ -68,7 +76,8 @@ export async function ProfitCurve(options: Record<string, unknown> = {}): Promis
   const scenario = profitScenario(ranked, economics);
   const threshold = o.threshold === undefined ? undefined : Number(o.threshold);
   return responsive(o.width, (width) => {
-    const view = profitCurveView(scenario, { width, threshold });
+    const view = profitCurveView({ width });
+    view.update(scenario, threshold);
     const chosen = threshold === undefined ? null : policyAt(ranked, threshold, economics);
     const note = document.createElement("p");
     note.className = "rl-view-note";

@@ -101,15 +101,16 @@ const CHECKS: Record<string, (rows: Record<string, string>[]) => void> = {
 // ------------------------------------------------------------------------------------------------ helpers
 
 /**
- * Runs in the page: every chart of the main content (a Plot figure, or a bare Plot svg; not its parts such as
- * legends and swatches, nothing inside a downloads toolbar) and what is wrong with its wrapper, if anything.
+ * Runs in the page: every chart of the main content (a Plot figure, a bare Plot svg, or one of our d3 figures with
+ * class rl-figure; not their parts such as legends and swatches, nothing inside a downloads toolbar) and what is
+ * wrong with its wrapper, if anything.
  * No named inner functions: tsx would wrap them in a helper (__name) that does not exist in the page.
  */
 function inspectCharts(): { charts: number; loading: number; problems: string[] } {
   const main = document.querySelector("#observablehq-main") ?? document.querySelector("main") ?? document.body;
   const charts = [...main.querySelectorAll("figure, svg")].filter(
     (el) =>
-      /(^|\s)plot-[0-9a-f]+(-figure)?(\s|$)/.test(el.getAttribute("class") ?? "") &&
+      /(^|\s)(plot-[0-9a-f]+(-figure)?|rl-figure)(\s|$)/.test(el.getAttribute("class") ?? "") &&
       !el.closest(".rl-downloads") &&
       !el.closest("[class*='-swatch']") &&
       !el.parentElement?.closest("figure, svg"),

@@ -28,7 +28,12 @@ describe("food/retention", () => {
     await site?.stop();
   });
 
-  const text = (selector: string) => page.locator(selector).innerText();
+  // textContent, not innerText: cards below the first screen are content-visibility: auto, and Chromium gives no
+  // innerText for a card it has not rendered yet. Tables' cells are read one by one (an Inputs.table holds a <style>).
+  const text = (selector: string) =>
+    page.locator(selector).evaluate((el) => (el.textContent ?? "").replace(/\s+/g, " ").trim());
+  const cells = (selector: string) =>
+    page.locator(selector).evaluate((el) => [...el.querySelectorAll("td")].map((td) => td.textContent).join(" | "));
 
   /** Set a range input's number box (what a keyboard user types) and wait for the page to react. */
   async function setNumber(label: string, value: number) {
@@ -60,18 +65,82 @@ describe("food/retention", () => {
     assert.notEqual(await text("#matrix"), matrixBefore);
   });
 
+  /** The settled views (model table, targeting list, offer cards) have caught up with the sliders. */
+  async function settled() {
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll(".rl-settling").length === 4 &&
+        document.querySelectorAll(".rl-settling[aria-busy]").length === 0 &&
+        document.querySelector<HTMLElement>("#download-csv")?.dataset.rows ===
+          document.querySelector("#chosen-targeted")?.textContent?.replace(/,/g, ""),
+    );
+  }
+
   it("the threshold slider moves the matrix and the snap button returns to the optimum", async () => {
     const optimum = await text("#kpi-optimum");
     const targetedAtOptimum = await text("#chosen-targeted");
+    assert.match(await text("#threshold-card"), /following the optimum/);
     await setNumber("Targeting threshold", 0.9);
     await page.waitForFunction((t) => document.querySelector("#chosen-targeted")?.textContent !== t, targetedAtOptimum);
     assert.match(await text("#matrix"), /Wasted budget/);
+    assert.match(await text("#threshold-card"), /At 0\.900 \(your choice\)/);
     await page.getByRole("button", { name: /Snap to the empirical optimum/ }).click();
     await page.waitForFunction((t) => document.querySelector("#chosen-targeted")?.textContent === t, targetedAtOptimum);
     assert.equal(await text("#kpi-optimum"), optimum);
+    assert.match(await text("#threshold-card"), /following the optimum/);
+  });
+
+  it("a threshold you chose stays when the economics change; the optimum moves and the matrix is repriced", async () => {
+    await setNumber("Targeting threshold", 0.5);
+    await page.waitForFunction(() =>
+      /At 0\.500 \(your choice\)/.test(document.querySelector("#threshold-card")?.textContent ?? ""),
+    );
+    const targeted = await text("#chosen-targeted");
+    const profit = await text("#chosen-profit");
+    const optimumBefore = await text("#kpi-optimum");
+    await setNumber("Customer LTV (₹)", 900);
+    await page.waitForFunction((o) => document.querySelector("#kpi-optimum")?.textContent !== o, optimumBefore);
+    await page.waitForFunction((p) => document.querySelector("#chosen-profit")?.textContent !== p, profit);
+    assert.equal(await text("#chosen-targeted"), targeted, "the same customers at the same threshold");
+    assert.match(await text("#threshold-card"), /At 0\.500 \(your choice\)/);
+    // The settled views follow: the list is the chosen threshold's, and nothing stays marked as updating.
+    await settled();
+    await page.getByRole("button", { name: /Snap to the empirical optimum/ }).click();
+    await page.waitForFunction(
+      (o) =>
+        document.querySelector("#chosen-targeted")?.textContent ===
+          document.querySelector("#kpi-optimum-targeted")?.textContent &&
+        document.querySelector("#kpi-optimum")?.textContent === o,
+      await text("#kpi-optimum"),
+    );
+    await setNumber("Customer LTV (₹)", 500);
+    await page.waitForFunction(
+      () =>
+        document.querySelector("#chosen-targeted")?.textContent ===
+          document.querySelector("#kpi-optimum-targeted")?.textContent &&
+        document.querySelector("#kpi-theory")?.textContent === "0.173",
+    );
+  });
+
+  it("the model comparison follows the economics once the sliders stop", async () => {
+    await settled();
+    const table = await cells("#model-table");
+    await setNumber("Coupon / offer cost (₹)", 120);
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll("#model-table td")].map((td) => td.textContent).join(" | ") !== t,
+      table,
+    );
+    await settled();
+    await setNumber("Coupon / offer cost (₹)", 50);
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll("#model-table td")].map((td) => td.textContent).join(" | ") === t,
+      table,
+    );
+    await settled();
   });
 
   it("downloads the targeting list as CSV, header first, sorted by expected profit", async () => {
+    await settled();
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-csv").click()]);
     const stream = await download.createReadStream();
     let csv = "";
@@ -85,15 +154,21 @@ describe("food/retention", () => {
     const profits = lines.slice(1).map((line) => Number(line.split(",")[3]));
     for (let i = 1; i < profits.length; i++) assert.ok(profits[i] <= profits[i - 1], `row ${i + 1} out of order`);
     assert.match(lines[1], /^1,FD\d+,/);
+    // The table shows the first 1,000 of the list (the CSV has them all), in the same order.
+    if (expected > 1000)
+      assert.match(await text("#target-list"), /shows the 1,000 highest of [\d,]+ targeted customers/);
+    const firstRow = page.locator("#target-list table tbody tr").first();
+    const first = await firstRow.evaluate((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent));
+    assert.deepEqual(first.filter(Boolean).slice(0, 2), ["1", lines[1].split(",")[1]]);
   });
 
   it("renders offers as text with their provenance", async () => {
     const cards = page.locator(".rl-offer-card");
     assert.equal(await cards.count(), 5);
     const quote = cards.first().locator(".rl-offer-text");
-    assert.ok((await quote.innerText()).length > 0);
+    assert.ok(((await quote.textContent()) ?? "").length > 0);
     assert.equal(await quote.locator("*").count(), 0); // no element parsed out of the offer text
-    assert.match(await cards.first().innerText(), /LLM|cache|Fallback/);
+    assert.match((await cards.first().textContent()) ?? "", /LLM|cache|Fallback/);
   });
 
   it("compares the models and shows the logistic directions", async () => {

@@ -6,6 +6,7 @@ import {
   checkEconomics,
   expectedMaximumProfit,
   expectedProfit,
+  formatCount,
   formatRupees,
   optimalPolicy,
   policyAt,
@@ -213,9 +214,18 @@ describe("calibration and the optimal threshold", () => {
 });
 
 describe("formatting", () => {
+  it("formatCount rounds and groups digits the Indian way", () => {
+    assert.deepEqual(
+      [formatCount(1234567), formatCount(999.5), formatCount(0), formatCount(-12345), formatCount(Infinity)],
+      ["12,34,567", "1,000", "0", "−12,345", "–"],
+    );
+  });
+
   it("formatRupees groups digits the Indian way", () => {
     assert.equal(formatRupees(123456.7), "₹1,23,457");
     assert.equal(formatRupees(-2000), "−₹2,000");
     assert.equal(formatRupees(NaN), "–");
+    assert.equal(formatRupees(0.4), "₹0");
+    assert.equal(formatRupees(-0.4), "₹0");
   });
 });
