@@ -208,27 +208,39 @@ export function profitCurveChart({
       }
     });
 
-  function update(next: ProfitCurveData) {
-    data = next;
-    const { samples, optimum, theoretical, nobody, everybody, threshold } = next;
-    const [lo, hi] = d3.extent([...samples.map((d) => d.profit), optimum.profit, nobody, everybody]) as [
-      number,
-      number,
-    ];
-    y.domain([lo, hi === lo ? lo + 1 : hi]).nice();
+  let drawnDomain = "";
+  const yTicks = Math.max(3, Math.round((height - margin.top - margin.bottom) / 36));
+  function drawYAxis() {
     yAxis
       .call(
         d3
           .axisLeft(y)
-          .ticks(Math.max(3, Math.round((height - margin.top - margin.bottom) / 36)))
+          .ticks(yTicks)
           .tickFormat((v) => formatRupees(+v))
           .tickSizeInner(-(width - margin.left - margin.right))
           .tickSizeOuter(0)
           .tickPadding(6),
       )
       .call((g) => g.attr("font-size", null).attr("font-family", null).select(".domain").remove())
-      .call((g) => g.selectAll(".tick line").attr("stroke", "currentColor").attr("stroke-opacity", 0.1))
-      .call((g) => g.selectAll(".tick text").attr("fill", "currentColor"));
+      .call((g) => g.selectAll(".tick line").attr("stroke", "currentColor").attr("stroke-opacity", 0.1));
+  }
+
+  function update(next: ProfitCurveData) {
+    data = next;
+    const { samples, optimum, theoretical, nobody, everybody, threshold } = next;
+    let lo = Math.min(optimum.profit, nobody, everybody);
+    let hi = Math.max(optimum.profit, nobody, everybody);
+    for (const d of samples) {
+      if (d.profit < lo) lo = d.profit;
+      if (d.profit > hi) hi = d.profit;
+    }
+    y.domain([lo, hi === lo ? lo + 1 : hi]).nice();
+    // A drag changes the data on every frame but the rounded domain only now and then: redraw the axis only then.
+    const domain = y.domain().join();
+    if (domain !== drawnDomain) {
+      drawnDomain = domain;
+      drawYAxis();
+    }
     const refValues = [nobody, everybody];
     refLines.attr("y1", (_, i) => y(refValues[i])).attr("y2", (_, i) => y(refValues[i]));
     refLabels?.attr("y", (_, i) => y(refValues[i]));

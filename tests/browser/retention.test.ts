@@ -171,6 +171,36 @@ describe("food/retention", () => {
     assert.match((await cards.first().textContent()) ?? "", /LLM|cache|Fallback/);
   });
 
+  it("the profit curve has a tooltip, by pointer and by keyboard", async () => {
+    const svg = page.locator("#profit-curve svg.rl-profit-curve");
+    const tip = page.locator('#profit-curve g[aria-label="tip"]');
+    const summary = JSON.parse((await page.locator("#profit-curve .rl-chart").getAttribute("data-summary")) ?? "{}");
+    // Keyboard: focus shows the optimum's sample; arrows move one sample (1/400) at a time.
+    await svg.focus();
+    assert.equal(await tip.getAttribute("display"), null);
+    const at = async () => Number(/threshold\s+([\d.]+)/.exec((await tip.textContent()) ?? "")?.[1]);
+    const start = await at();
+    assert.ok(Math.abs(start - summary.optimum) <= 0.0025, `tip at ${start}, optimum ${summary.optimum}`);
+    await page.keyboard.press("ArrowRight");
+    // The tip shows three decimals of a 1/400 grid: allow the rounding.
+    assert.ok(Math.abs((await at()) - start - 0.0025) <= 0.001);
+    await page.keyboard.press("Shift+ArrowLeft");
+    assert.ok(Math.abs((await at()) - start + 0.0225) <= 0.001);
+    assert.match(
+      (await tip.textContent()) ?? "",
+      /expected profit\s+−?₹[\d,]+customers targeted\s+[\d,]+share targeted\s+[\d.]+%/,
+    );
+    await page.keyboard.press("Escape");
+    assert.equal(await tip.getAttribute("display"), "none");
+    // Pointer: hovering the plot area at x shows the sample there.
+    const box = (await svg.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    assert.equal(await tip.getAttribute("display"), null);
+    assert.ok((await at()) > 0.3 && (await at()) < 0.7);
+    await page.mouse.move(0, 0);
+    assert.equal(await tip.getAttribute("display"), "none");
+  });
+
   it("compares the models and shows the logistic directions", async () => {
     assert.match(await text("#model-table"), /Calibrated XGBoost/);
     assert.match(await page.locator("body").innerText(), /recovers the direction of \d+ of \d+/);
