@@ -81,9 +81,18 @@ interface UpdateTiming {
   pageMs: number;
 }
 
+interface SettleTiming {
+  /** input → the frame after the settled views changed (includes the page's 150 ms wait) */
+  toSettled: number;
+  /** the longest main-thread task in that time (PerformanceObserver "longtask": 50 ms or more), 0 if none */
+  longestTask: number;
+}
+
 interface SliderResult {
   slider: string;
   updates: UpdateTiming[];
+  /** the views that follow once the sliders stop (model comparison, targeting list, offers), after one more input */
+  settle: SettleTiming;
 }
 
 interface Result {
@@ -220,7 +229,12 @@ async function measure(dist: string): Promise<Result> {
         });
         if (k >= 0) updates.push(timing);
       }
-      result.sliders.push({ slider: slider.name, updates });
+      const settle = await page.evaluate(settleUpdate, {
+        label: slider.label,
+        value: slider.value(UPDATES + WARMUP + 1),
+        timeout: TIMEOUT_MS,
+      });
+      result.sliders.push({ slider: slider.name, updates, settle });
       // Restore the default so the next slider starts from the page's initial economics.
       await page.evaluate(sliderUpdate, { label: slider.label, value: slider.initial, timeout: TIMEOUT_MS });
     }
@@ -442,6 +456,50 @@ function sliderUpdate({ label, value, timeout }: { label: string; value: number;
   });
 }
 
+/**
+ * One more slider input, then wait for the views that follow once the sliders stop: resolve with the time from the
+ * input to the animation frame after the targeting list's CSV button has changed, and the longest task meanwhile.
+ */
+function settleUpdate({ label, value, timeout }: { label: string; value: number; timeout: number }): Promise<{
+  toSettled: number;
+  longestTask: number;
+}> {
+  return new Promise((resolveTiming, reject) => {
+    const form = Array.from(document.querySelectorAll("form")).find(
+      (f) => f.querySelector("label")?.textContent?.trim() === label,
+    );
+    const range = form?.querySelector<HTMLInputElement>("input[type=range]");
+    const list = document.querySelector("#target-list");
+    if (!range || !list) return reject(new Error(`no range input labelled ${label}, or no #target-list`));
+    let longestTask = 0;
+    const tasks = new PerformanceObserver((entries) => {
+      for (const e of entries.getEntries()) longestTask = Math.max(longestTask, e.duration);
+    });
+    tasks.observe({ type: "longtask" });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      tasks.disconnect();
+      reject(new Error(`${label} = ${value}: the settled views did not change within ${timeout} ms`));
+    }, timeout);
+    const observer = new MutationObserver(() => {
+      if (list.querySelector("[aria-busy]") || list.getAttribute("aria-busy")) return;
+      observer.disconnect();
+      requestAnimationFrame(() => {
+        const frame = performance.now();
+        clearTimeout(timer);
+        setTimeout(() => {
+          tasks.disconnect();
+          resolveTiming({ toSettled: frame - start, longestTask });
+        }, 50);
+      });
+    });
+    observer.observe(list, { childList: true, subtree: true, characterData: true });
+    range.valueAsNumber = value;
+    const start = performance.now();
+    range.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+}
+
 // ---- In Node ----
 
 function isFoodCustomers(url: string): boolean {
@@ -515,13 +573,15 @@ function printResults(all: Result[]): void {
         "update frame p95": ms(quantile(pick("updateFrame"), 0.95)),
         "page's Slider update median": ms(quantile(pick("pageMs"), 0.5)),
         "fit one frame": `${fit}/${s.updates.length}`,
+        "input→settled views": ms(s.settle.toSettled),
+        "longest task then": ms(s.settle.longestTask),
       };
     }),
   );
   if (rows.length) {
     process.stdout.write(
       `\nSlider updates (${UPDATES} per slider after ${WARMUP} warm-up, ms; "update frame" = start of the frame that ` +
-        `recomputed → start of the next; "fit one frame" = update frame ≤ 1.25 × the idle frame interval)\n${table(rows)}\n`,
+        `recomputed → start of the next; "fit one frame" = update frame ≤ 1.25 × the idle frame interval; "input→settled views" = one more input → the frame after the model comparison, targeting list and offers caught up, with the longest task in that time)\n${table(rows)}\n`,
     );
   }
   for (const r of all) {
