@@ -207,8 +207,20 @@ export function optimalPolicy(r: RankedScores, e: Economics): PolicyOutcome {
   return best < 0 ? targetNobody(r, e) : outcome(r, r.thresholds[best], r.targeted[best], r.churners[best], e);
 }
 
-/** Indices of the upper convex hull of (targeted, churners): the only candidates for a maximum of a·churners − b·targeted. */
+/** The hull depends on the ranked scores only, not on the economics: computed once per ranking (see upperHull). */
+const HULLS = new WeakMap<RankedScores, number[]>();
+
+/**
+ * Indices of the upper convex hull of (targeted, churners): the only candidates for a maximum of a·churners − b·targeted.
+ * Cached per ranking: recomputing it on every slider update was most of an update's arithmetic at 1,000,000 customers.
+ */
 function upperHull(r: RankedScores): number[] {
+  let hull = HULLS.get(r);
+  if (!hull) HULLS.set(r, (hull = computeUpperHull(r)));
+  return hull;
+}
+
+function computeUpperHull(r: RankedScores): number[] {
   const hull: number[] = [];
   const x = (k: number) => (k < 0 ? 0 : r.targeted[k]);
   const y = (k: number) => (k < 0 ? 0 : r.churners[k]);

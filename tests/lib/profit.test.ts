@@ -174,6 +174,17 @@ describe("expectedMaximumProfit", () => {
     assert.deepEqual([emp.alpha, emp.beta], [6, 14]);
   });
 
+  it("gives the same answer from its per-ranking cache as from a fresh ranking, for any economics", () => {
+    const other = rankScores([0.9, 0.1, 0.5, 0.7, 0.3], [0, 1, 1, 1, 0]);
+    const r = rankScores(scores, labels);
+    const cheaper = { ...econ, couponCost: 2 };
+    const first = [expectedMaximumProfit(r, econ), expectedMaximumProfit(other, econ)];
+    // Again on the same rankings (cached hulls) and with other economics: equal to fresh rankings of the same data.
+    assert.deepEqual(first, [expectedMaximumProfit(r, econ), expectedMaximumProfit(other, econ)]);
+    assert.deepEqual(expectedMaximumProfit(r, cheaper), expectedMaximumProfit(rankScores(scores, labels), cheaper));
+    assert.notDeepEqual(first[0], first[1]);
+  });
+
   it("rejects bad Beta parameters", () => {
     assert.throws(() => expectedMaximumProfit(rankScores(scores, labels), econ, { alpha: 0 }), /invalid Beta/);
   });
