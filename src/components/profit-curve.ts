@@ -80,8 +80,8 @@ export function profitCurveChart({
         .ticks(narrow ? 5 : 10, "%")
         .tickSizeOuter(0),
     )
-    .call((g) => g.attr("font-size", null).attr("font-family", null).select(".domain").attr("stroke", "currentColor"))
-    .call((g) => g.selectAll("line").attr("stroke", "currentColor"))
+    // d3's axis strokes and fills with currentColor; drop its font so the svg's applies.
+    .call((g) => g.attr("font-size", null).attr("font-family", null))
     .append("text")
     .attr("x", width - margin.right)
     .attr("y", 30)
@@ -222,7 +222,7 @@ export function profitCurveChart({
           .tickPadding(6),
       )
       .call((g) => g.attr("font-size", null).attr("font-family", null).select(".domain").remove())
-      .call((g) => g.selectAll(".tick line").attr("stroke", "currentColor").attr("stroke-opacity", 0.1));
+      .call((g) => g.selectAll(".tick line").attr("stroke-opacity", 0.1));
   }
 
   function update(next: ProfitCurveData) {
