@@ -10,7 +10,14 @@ import { riskTier } from "../src/lib/tiers.js";
 import { DEFAULT_ECONOMICS, offerCouponCap } from "../src/lib/profit.js";
 import { rowsToArrowIPC, type ArrowColumns } from "./arrow.js";
 import { FOOD_ARROW_COLUMNS, FOOD_TRUTH, foodRows, type FoodRecord } from "./food/generate.js";
-import { generateMessages, readEnv, resolveProvider, type Driver, type Message } from "./llm/index.js";
+import {
+  generateMessages,
+  providerIdentity,
+  readEnv,
+  resolveProvider,
+  type Driver,
+  type Message,
+} from "./llm/index.js";
 import { ENRICHED_TELCO_ARROW_COLUMNS } from "./telco/arrow-columns.js";
 import { enrichTelco, telcoGroundTruth, type EnrichedTelcoRecord } from "./telco/enrich.js";
 import { readTelco } from "./telco/ingest.js";
@@ -25,10 +32,9 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-/** Who writes the LLM messages (provider, base URL, model — never the key): part of the cache key. */
+/** Who writes the LLM messages (provider, public base URL, model — never a credential): part of the cache key. */
 export function llmIdentity(env = readEnv()): string {
-  const config = resolveProvider(env);
-  return config ? `${config.provider}|${config.baseURL}|${config.model}` : "none";
+  return providerIdentity(resolveProvider(env));
 }
 
 const DRIVERS_PER_ROW = 3;
@@ -283,6 +289,8 @@ async function foodStage(options: RunOptions, log: (line: string) => void) {
 /** Runs everything into `options.out` (which should be empty or missing). */
 export async function runPipeline(options: RunOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // The LLM settings are checked before any training: a bad URL fails in a second, not after a minute.
+  const llm = llmIdentity();
   await mkdir(options.out, { recursive: true });
   const telco = await telcoStage(options, log);
   const food = await foodStage(options, log);
@@ -290,6 +298,6 @@ export async function runPipeline(options: RunOptions): Promise<void> {
     seed: options.seed,
     telco: { rows: telco.rows, sha256: telco.sha256, nudges: telco.nudges },
     food: { rows: food.rows, offers: food.offers },
-    llm: llmIdentity(),
+    llm,
   });
 }

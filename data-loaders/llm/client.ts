@@ -20,6 +20,8 @@ export function createCaller(config: ProviderConfig, { timeoutMs }: { timeoutMs:
   const client = new OpenAI({
     apiKey: config.apiKey,
     baseURL: config.baseURL,
+    // The base URL's query parameters (a gateway's key, an API version), kept out of the public baseURL.
+    defaultQuery: Object.keys(config.query).length ? { ...config.query } : undefined,
     // Our retry policy, not the client's: retries must be bounded, jittered reproducibly and counted.
     maxRetries: 0,
     timeout: timeoutMs,

@@ -5,7 +5,7 @@ import { createCaller } from "./client.js";
 import { fallbackMessage } from "./fallback.js";
 import { limit } from "./limit.js";
 import { buildPrompt } from "./prompts.js";
-import { describeProvider, readEnv, resolveProvider, secretOf } from "./provider.js";
+import { describeProvider, readEnv, resolveProvider, secretsOf } from "./provider.js";
 import { emptySummary, increment, progressLine, summaryLines, type Summary } from "./summary.js";
 import type { FallbackReason, Message, MessageKind, NudgeFacts, OfferFacts } from "./types.js";
 import { rulesFor, validateMessage } from "./validate.js";
@@ -94,8 +94,8 @@ export async function generateMessages(
 
   const env = options.env ?? readEnv();
   const provider = resolveProvider(env);
-  const secret = secretOf(provider);
-  const log = redacting(options.log ?? stderr, secret);
+  const secrets = secretsOf(provider);
+  const log = redacting(options.log ?? stderr, secrets);
   const started = Date.now();
   const summary = emptySummary(kind, provider && `${provider.provider} ${provider.model}`, items.length);
   summary.budget = { customers: Math.min(o.budget, items.length), maxCalls };
@@ -209,7 +209,7 @@ export async function generateMessages(
 
   let written = false;
   try {
-    written = cache.save({ keep: options.prune ? used : undefined, secrets: secret ? [secret] : [] });
+    written = cache.save({ keep: options.prune ? used : undefined, secrets });
   } catch (error) {
     // The messages are complete either way; a read-only checkout must not fail the build.
     log(`llm ${kind}: cache not written: ${(error as Error).message}`);
@@ -248,9 +248,10 @@ function checkItems(items: Item[]): void {
   }
 }
 
-/** A log sink that can never print the key, whatever a library's error message contains. */
-function redacting(log: (line: string) => void, secret: string | null): (line: string) => void {
-  return secret ? (line) => log(line.split(secret).join("***")) : log;
+/** A log sink that can never print a credential, whatever a library's error message contains. */
+function redacting(log: (line: string) => void, secrets: string[]): (line: string) => void {
+  if (secrets.length === 0) return log;
+  return (line) => log(secrets.reduce((text, secret) => text.split(secret).join("***"), line));
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

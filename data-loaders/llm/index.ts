@@ -1,6 +1,13 @@
 // The LLM message pipeline's public surface: the lead imports from here.
 export { generateMessages, DEFAULTS, type GenerateOptions, type GenerateResult } from "./generate.js";
-export { resolveProvider, readEnv, describeProvider, type ProviderConfig, type ProviderName } from "./provider.js";
+export {
+  resolveProvider,
+  readEnv,
+  describeProvider,
+  providerIdentity,
+  type ProviderConfig,
+  type ProviderName,
+} from "./provider.js";
 export { PROMPT_VERSION, MAX_LENGTH, PARAMS, buildPrompt, nudgePrompt, offerPrompt, type Prompt } from "./prompts.js";
 export { validateMessage, rulesFor, type ValidationRules, type Validation } from "./validate.js";
 export { fallbackMessage, fallbackNudge, fallbackOffer } from "./fallback.js";

@@ -5,14 +5,17 @@ import { parseEnv } from "node:util";
 export type ProviderName = "together" | "huggingface" | "ollama" | "openai-compatible";
 
 /**
- * A resolved provider. `apiKey` is a non-enumerable property so that JSON.stringify, console.log
- * and the cache never see it; read it explicitly where the client is built.
+ * A resolved provider. `baseURL` carries no credential (no user info, no query string) and is safe to log and
+ * record. `apiKey` and `query` (the base URL's query parameters, which proxies and gateways use for keys, as in
+ * `?api-key=…`) are non-enumerable properties so that JSON.stringify, console.log and the cache never see them;
+ * read them explicitly where the client is built.
  */
 export interface ProviderConfig {
   readonly provider: ProviderName;
   readonly baseURL: string;
   readonly model: string;
   readonly apiKey: string;
+  readonly query: Readonly<Record<string, string>>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,15 +81,37 @@ export function resolveProvider(env: Env): ProviderConfig | null {
     baseURL = OPENAI_BASE_URL;
     model ||= OPENAI_DEFAULT_MODEL;
   }
-  if (!model) throw new Error(`LLM_MODEL is required with LLM_BASE_URL=${baseURL}`);
-  try {
-    new URL(baseURL);
-  } catch {
-    throw new Error(`invalid LLM_BASE_URL: ${JSON.stringify(baseURL)}`);
-  }
-  const config = { provider, baseURL: baseURL.replace(/\/+$/, ""), model } as ProviderConfig;
+  const url = parseBaseURL(baseURL);
+  if (!model) throw new Error(`LLM_MODEL is required with LLM_BASE_URL=${url.public}`);
+  const config = { provider, baseURL: url.public, model } as ProviderConfig;
   Object.defineProperty(config, "apiKey", { value: key ?? NO_KEY, enumerable: false });
+  Object.defineProperty(config, "query", { value: Object.freeze(url.query), enumerable: false });
   return Object.freeze(config);
+}
+
+/**
+ * Splits a base URL into its public part (scheme, host, port, path) and its query parameters. Only http and https
+ * are accepted. User info (`user:password@`) is refused: fetch cannot send it and the URL is logged and recorded
+ * (the manifest); the token belongs in LLM_API_KEY. Errors never repeat the URL, which may hold a credential.
+ */
+function parseBaseURL(raw: string): { public: string; query: Record<string, string> } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error("invalid LLM_BASE_URL: not an absolute URL (expected http://host[:port]/path or https://…)");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`invalid LLM_BASE_URL: the scheme must be http or https, not ${JSON.stringify(url.protocol)}`);
+  }
+  if (url.username || url.password) {
+    throw new Error(
+      "invalid LLM_BASE_URL: it carries credentials (user:password@host); put the token in LLM_API_KEY instead",
+    );
+  }
+  const query = Object.fromEntries(url.searchParams);
+  const path = url.pathname.replace(/\/+$/, "");
+  return { public: `${url.origin}${path}`, query };
 }
 
 /** Without LLM_PROVIDER: a base URL means a self-hosted server; otherwise the first provider key found. */
@@ -136,7 +161,28 @@ export function secretOf(config: ProviderConfig | null): string | null {
   return key && key !== NO_KEY && key.length >= MIN_SECRET_LENGTH ? key : null;
 }
 
-/** A one-line description for logs: never includes the key. */
+// Query values are redacted from 4 characters on: a gateway's key may be short, and "true"-like flags are rare there.
+const MIN_QUERY_SECRET_LENGTH = 4;
+
+/** Every credential-bearing string of a configuration (the key, the base URL's query values): to redact from logs. */
+export function secretsOf(config: ProviderConfig | null): string[] {
+  if (!config) return [];
+  const key = secretOf(config);
+  const query = Object.values(config.query).filter((v) => v.length >= MIN_QUERY_SECRET_LENGTH);
+  return [...(key ? [key] : []), ...query].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Who writes the messages, safe to publish (it goes into the manifest the site serves and into the cache key):
+ * provider, public base URL, the names of the query parameters (never their values), model.
+ */
+export function providerIdentity(config: ProviderConfig | null): string {
+  if (!config) return "none";
+  const names = Object.keys(config.query).sort();
+  return `${config.provider}|${config.baseURL}${names.length ? `?${names.map((n) => `${n}=…`).join("&")}` : ""}|${config.model}`;
+}
+
+/** A one-line description for logs: never includes the key or the query values. */
 export function describeProvider(config: ProviderConfig | null): string {
   return config ? `${config.provider} ${config.model} at ${config.baseURL}` : "none";
 }

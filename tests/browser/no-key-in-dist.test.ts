@@ -34,32 +34,39 @@ const FOOD_N = 2000;
 /** A key no real file can contain by chance; `secret` is its random part, searched on its own too. */
 const secret = randomBytes(16).toString("hex");
 const canary = `sk-canary-${secret}`;
+/** A second credential, in the base URL's query string (as gateways take keys: `?api-key=…`). */
+const querySecret = randomBytes(16).toString("hex");
+const queryCanary = `qk-canary-${querySecret}`;
 
 /**
- * What a leak could look like: the key as is, its random part (case-insensitively: plain and upper case), URL- and
- * JSON-encoded, in hex, in UTF-16, and in base64/base64url at each of the three alignments a substring can have
- * inside a longer base64 text (for each, the whole groups only, which do not depend on the neighbouring bytes).
+ * What a leak could look like, for each credential: as is, its random part (case-insensitively: plain and upper
+ * case), URL- and JSON-encoded, in hex, in UTF-16, and in base64/base64url at each of the three alignments a
+ * substring can have inside a longer base64 text (for each, the whole groups only, which do not depend on the
+ * neighbouring bytes).
  */
-function leakForms(): Map<string, Buffer> {
+function leakForms(label: string, whole: string, random: string): Map<string, Buffer> {
   const forms = new Map<string, Buffer>();
-  for (const s of [canary, secret]) {
-    forms.set(`raw ${s === canary ? "key" : "random part"}`, Buffer.from(s));
-    forms.set(`upper case ${s === canary ? "key" : "random part"}`, Buffer.from(s.toUpperCase()));
+  for (const s of [whole, random]) {
+    forms.set(`${label}: raw ${s === whole ? "value" : "random part"}`, Buffer.from(s));
+    forms.set(`${label}: upper case ${s === whole ? "value" : "random part"}`, Buffer.from(s.toUpperCase()));
   }
-  forms.set("URL-encoded", Buffer.from(encodeURIComponent(canary)));
-  forms.set("form-encoded", Buffer.from(new URLSearchParams({ k: canary }).toString().slice(2)));
-  forms.set("JSON-encoded", Buffer.from(JSON.stringify(canary).slice(1, -1)));
-  forms.set("hex", Buffer.from(Buffer.from(secret).toString("hex")));
-  forms.set("UTF-16LE", Buffer.from(secret, "utf16le"));
-  forms.set("UTF-16BE", Buffer.from(secret, "utf16le").swap16());
+  forms.set(`${label}: URL-encoded`, Buffer.from(encodeURIComponent(whole)));
+  forms.set(`${label}: form-encoded`, Buffer.from(new URLSearchParams({ k: whole }).toString().slice(2)));
+  forms.set(`${label}: JSON-encoded`, Buffer.from(JSON.stringify(whole).slice(1, -1)));
+  forms.set(`${label}: hex`, Buffer.from(Buffer.from(random).toString("hex")));
+  forms.set(`${label}: UTF-16LE`, Buffer.from(random, "utf16le"));
+  forms.set(`${label}: UTF-16BE`, Buffer.from(random, "utf16le").swap16());
   for (let k = 0; k < 3; k++) {
-    const aligned = Buffer.from(canary).subarray(k, k + 3 * Math.floor((canary.length - k) / 3));
-    forms.set(`base64 (offset ${k})`, Buffer.from(aligned.toString("base64")));
-    forms.set(`base64url (offset ${k})`, Buffer.from(aligned.toString("base64url")));
+    const aligned = Buffer.from(whole).subarray(k, k + 3 * Math.floor((whole.length - k) / 3));
+    forms.set(`${label}: base64 (offset ${k})`, Buffer.from(aligned.toString("base64")));
+    forms.set(`${label}: base64url (offset ${k})`, Buffer.from(aligned.toString("base64url")));
   }
   return forms;
 }
-const FORMS = leakForms();
+const FORMS = new Map([
+  ...leakForms("API key", canary, secret),
+  ...leakForms("base URL query value", queryCanary, querySecret),
+]);
 
 /** Every leak form found in `bytes`, and in its decompressed content if it is a gzip file. */
 function leaksIn(bytes: Buffer, name: string): string[] {
@@ -148,7 +155,7 @@ function buildEnv(server: FakeServer, dirs: { out: string; llmCache: string }): 
     FOOD_N: String(FOOD_N),
     CV_REPEATS: "1",
     LLM_PROVIDER: "openai-compatible",
-    LLM_BASE_URL: server.baseURL,
+    LLM_BASE_URL: `${server.baseURL}?api-key=${queryCanary}`,
     LLM_MODEL: MODEL,
     LLM_API_KEY: canary,
     LLM_CACHE_DIR: dirs.llmCache,
@@ -182,7 +189,7 @@ async function messages(file: string): Promise<Record<string, string>[]> {
     .map((row) => row.toJSON());
 }
 
-describe("a production build with an API key configured", { timeout: 15 * 60_000 }, () => {
+describe("a production build with an API key and a keyed base URL configured", { timeout: 15 * 60_000 }, () => {
   let server: FakeServer;
   let tmp: string;
   let out: string;
@@ -222,7 +229,10 @@ describe("a production build with an API key configured", { timeout: 15 * 60_000
 
   it("used the key: the server saw it in the Authorization header, and its answers reached the site", async () => {
     assert.ok(server.hits.length > 0, "the build called the LLM");
-    for (const hit of server.hits) assert.equal(hit.headers.authorization, `Bearer ${canary}`);
+    for (const hit of server.hits) {
+      assert.equal(hit.headers.authorization, `Bearer ${canary}`);
+      assert.equal(hit.query["api-key"], queryCanary, "the base URL's query reached the server");
+    }
     const nudges = await messages(await builtFile(out, "_file/data/telco", /^nudges\.[0-9a-f]{8}\.arrow$/));
     const offers = await messages(await builtFile(out, "_file/data/food", /^offers\.[0-9a-f]{8}\.arrow$/));
     assert.equal(offers.length, FOOD_N);
@@ -242,7 +252,7 @@ describe("a production build with an API key configured", { timeout: 15 * 60_000
     assert.equal(server.hits.length, 2 * DEFAULTS.budget, "one call per LLM message: the pipeline ran once");
     assert.equal(runs.length, 2, `the run, filed under the key before and after its LLM cache grew: ${runs}`);
     const manifest = JSON.parse(await readFile(await builtFile(out, "_file/data", /^manifest\..*\.json$/), "utf8"));
-    assert.equal(manifest.llm, `openai-compatible|${server.baseURL}|${MODEL}`);
+    assert.equal(manifest.llm, `openai-compatible|${server.baseURL}?api-key=…|${MODEL}`);
     assert.equal(manifest.telco.nudges.llm, DEFAULTS.budget);
   });
 

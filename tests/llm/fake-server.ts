@@ -12,6 +12,8 @@ export type Fault =
 
 export interface Hit {
   headers: IncomingHttpHeaders;
+  /** The request's query parameters (a gateway key passed in the base URL arrives here). */
+  query: Record<string, string>;
   body: { model: string; messages: Array<{ role: string; content: string }>; [k: string]: unknown };
 }
 
@@ -41,11 +43,12 @@ export async function startFakeServer(initial: Fault = { type: "success" }): Pro
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
     req.on("end", () => {
-      if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
-        res.writeHead(404).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") {
+        res.writeHead(404).end(JSON.stringify({ error: { message: `no route ${req.method} ${url.pathname}` } }));
         return;
       }
-      const hit: Hit = { headers: req.headers, body: JSON.parse(raw) };
+      const hit: Hit = { headers: req.headers, query: Object.fromEntries(url.searchParams), body: JSON.parse(raw) };
       const n = state.hits.length;
       state.hits.push(hit);
       inFlight++;

@@ -3,7 +3,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { describeProvider, readEnv, resolveProvider, secretOf } from "../../data-loaders/llm/provider.js";
+import {
+  describeProvider,
+  providerIdentity,
+  readEnv,
+  resolveProvider,
+  secretOf,
+  secretsOf,
+} from "../../data-loaders/llm/provider.js";
 
 const KEY = "sk-test-provider-SECRET-42";
 
@@ -72,10 +79,7 @@ describe("resolveProvider", () => {
 
   it("names the bad value in its errors", () => {
     assert.throws(() => resolveProvider({ LLM_PROVIDER: "bogus" }), /invalid LLM_PROVIDER: "bogus"/);
-    assert.throws(
-      () => resolveProvider({ LLM_BASE_URL: "not a url", LLM_MODEL: "m" }),
-      /invalid LLM_BASE_URL: "not a url"/,
-    );
+    assert.throws(() => resolveProvider({ LLM_BASE_URL: "not a url", LLM_MODEL: "m" }), /invalid LLM_BASE_URL: not an/);
     assert.throws(() => resolveProvider({ LLM_API_KEY: KEY }), /LLM_API_KEY is set/);
   });
 
@@ -85,6 +89,46 @@ describe("resolveProvider", () => {
     assert.ok(!JSON.stringify({ ...c }).includes(KEY));
     assert.ok(!String(Object.keys(c)).includes("apiKey"));
     assert.ok(!describeProvider(c).includes(KEY));
+  });
+});
+
+describe("credentials in LLM_BASE_URL", () => {
+  const CANARY = "canary-4f1e9b7d2c";
+
+  it("refuses user info without repeating it, and names where the token belongs", () => {
+    for (const url of [`http://user:${CANARY}@gpu:8000/v1`, `https://${CANARY}@gpu/v1`]) {
+      assert.throws(
+        () => resolveProvider({ LLM_BASE_URL: url, LLM_MODEL: "m" }),
+        (error: Error) => /carries credentials.*LLM_API_KEY/.test(error.message) && !error.message.includes(CANARY),
+      );
+    }
+  });
+
+  it("accepts http and https only, before anything else runs", () => {
+    for (const url of ["file:///etc/passwd", "javascript:alert(1)", "ftp://host/v1", "data:text/plain,x"]) {
+      assert.throws(() => resolveProvider({ LLM_BASE_URL: url, LLM_MODEL: "m" }), /scheme must be http or https/);
+    }
+  });
+
+  it("keeps query parameters out of the public URL, the identity, the description and JSON", () => {
+    const c = resolveProvider({
+      LLM_BASE_URL: `http://gw:8000/v1/?api-key=${CANARY}&api-version=2024`,
+      LLM_MODEL: "m",
+    })!;
+    assert.equal(c.baseURL, "http://gw:8000/v1");
+    assert.deepEqual({ ...c.query }, { "api-key": CANARY, "api-version": "2024" });
+    assert.equal(providerIdentity(c), "openai-compatible|http://gw:8000/v1?api-key=…&api-version=…|m");
+    for (const text of [providerIdentity(c), describeProvider(c), JSON.stringify(c), JSON.stringify({ ...c })]) {
+      assert.ok(!text.includes(CANARY), text);
+    }
+    assert.deepEqual(secretsOf(c), [CANARY, "2024"]);
+  });
+
+  it("an error about the model does not repeat the query either", () => {
+    assert.throws(
+      () => resolveProvider({ LLM_BASE_URL: `http://gw/v1?key=${CANARY}` }),
+      (error: Error) => /LLM_MODEL is required with LLM_BASE_URL=http:\/\/gw\/v1$/.test(error.message),
+    );
   });
 });
 
