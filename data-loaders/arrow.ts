@@ -96,6 +96,7 @@ function columnData<T>(rows: readonly T[], name: keyof T & string, type: ArrowCo
 }
 
 const encoder = new TextEncoder();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole 7-bit range is the point (ASCII test)
 const ASCII = /^[\x00-\x7f]*$/;
 
 // One encode of the concatenated strings instead of one per value: per-value encoding (vectorFromArray) took most of

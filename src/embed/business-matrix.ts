@@ -10,7 +10,7 @@ import { withDownloads, type DownloadFormat } from "../components/chart-export.j
 import { businessMatrix, businessMatrixSvg, matrixCells } from "../components/profit-matrix.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { policyAt, type PolicyOutcome } from "../lib/profit.js";
-import { foodScores, responsive } from "./data.js";
+import { foodScores, responsive } from "../lib/load.js";
 import { economicsOf, profitScenario } from "./economics.js";
 
 export interface BusinessMatrixViewOptions {

@@ -10,7 +10,7 @@ import { importanceChart } from "../components/model-charts.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions, type Dataset } from "../lib/embed-views.js";
 import { FEATURE_LABELS } from "../lib/whatif.js";
-import { metrics, responsive } from "./data.js";
+import { metrics, responsive } from "../lib/load.js";
 
 export interface Importance {
   feature: string;

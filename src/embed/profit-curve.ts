@@ -10,7 +10,7 @@ import { profitCurveChart } from "../components/profit-curve.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { formatRupees, policyAt } from "../lib/profit.js";
-import { foodScores, responsive } from "./data.js";
+import { foodScores, responsive } from "../lib/load.js";
 import { economicsOf, profitScenario, type ProfitScenario } from "./economics.js";
 
 export interface ProfitCurveViewOptions {

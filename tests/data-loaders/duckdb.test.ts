@@ -6,7 +6,7 @@ import { before, describe, it } from "node:test";
 import * as duckdb from "@duckdb/duckdb-wasm/blocking";
 import { rowsToArrowIPC, writeArrowStream } from "../../data-loaders/arrow.js";
 import { FOOD_ARROW_COLUMNS, foodRows } from "../../data-loaders/food/generate.js";
-import { ENRICHED_TELCO_ARROW_COLUMNS } from "../../data-loaders/telco/arrow-columns.js";
+import { TELCO_DATA_COLUMNS } from "../../src/lib/artifacts.js";
 import { enrichTelco } from "../../data-loaders/telco/enrich.js";
 import { readTelco } from "../../data-loaders/telco/ingest.js";
 import { TELCO_CSV } from "./helpers.js";
@@ -20,7 +20,12 @@ const BUNDLES = {
 /** Collects a byte stream in memory (the test's stand-in for stdout). */
 function collector(): { sink: Writable; bytes: () => Uint8Array } {
   const chunks: Buffer[] = [];
-  const sink = new Writable({ write: (chunk, _, done) => (chunks.push(chunk), done()) });
+  const sink = new Writable({
+    write: (chunk, _, done) => {
+      chunks.push(chunk);
+      done();
+    },
+  });
   return { sink, bytes: () => new Uint8Array(Buffer.concat(chunks)) };
 }
 
@@ -35,7 +40,7 @@ describe("DuckDB-WASM reads the loaders' Arrow IPC streams", () => {
 
   it("reads the enriched Telco table with its types", async () => {
     const rows = enrichTelco((await readTelco({ path: TELCO_CSV })).rows);
-    connection.insertArrowFromIPCStream(rowsToArrowIPC(rows, ENRICHED_TELCO_ARROW_COLUMNS), { name: "telco" });
+    connection.insertArrowFromIPCStream(rowsToArrowIPC(rows, TELCO_DATA_COLUMNS), { name: "telco" });
     assert.deepEqual(
       one(
         "select count(*)::int n, sum(churn)::int churners, count(*) filter (total_charges_blank)::int blank, " +
