@@ -56,11 +56,15 @@ export function churnerCouponSaving(e: OfferEconomics): number {
   return e.costModel === "coupon" ? e.couponCost * (1 - e.acceptance) : 0;
 }
 
+/** The coefficients of the profit form γ·WV + c·W − (d + f)·K, for loops that price many sets. */
+export function profitCoefficients(e: OfferEconomics): { churnerValue: number; churners: number; customers: number } {
+  return { churnerValue: e.acceptance, churners: churnerCouponSaving(e), customers: -(e.couponCost + e.contactCost) };
+}
+
 /** Profit of targeting a set, from its sums: γ·WV + c·W − (d + f)·K (the module comment derives it). */
 export function targetedProfit(s: TargetedSums, e: OfferEconomics): number {
-  return (
-    e.acceptance * s.churnerValue + churnerCouponSaving(e) * s.churners - (e.couponCost + e.contactCost) * s.customers
-  );
+  const k = profitCoefficients(e);
+  return k.churnerValue * s.churnerValue + k.churners * s.churners + k.customers * s.customers;
 }
 
 /** Money spent on a targeted set: contacts plus the coupons redeemed under the cost model. */

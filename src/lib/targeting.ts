@@ -18,6 +18,7 @@
 
 import {
   orderParameter,
+  profitCoefficients,
   rankingKey,
   targetedProfit,
   targetedSpend,
@@ -113,7 +114,7 @@ export function prefixSums(
     }
     j++;
   }
-  const cut = (a: Float64Array) => (j + 1 === m ? a : a.slice(0, j + 1));
+  const cut = (a: Float64Array) => (j + 1 === m ? a : a.subarray(0, j + 1)); // a view: no copy per resample
   return {
     customers: cut(customers),
     expectedChurners: cut(expectedChurners),
@@ -215,11 +216,16 @@ function lastPointWhere(s: PolicySums, holds: (point: number) => boolean): numbe
  * (churn-ranked, observed labels, a ranking made for another λ) it scans every point.
  */
 export function optimalPolicy(s: PolicySums, e: OfferEconomics, { basis = "expected" as Basis } = {}): Policy {
-  const profit = (i: number) => targetedProfit(sumsAt(s, i, basis), e);
+  sumsAt(s, 0, basis); // throws for a basis the sums lack
+  const { churnerValue: a, churners: b, customers: c } = profitCoefficients(e);
+  const value = basis === "expected" ? s.expectedValue : s.observedValue!;
+  const churners = basis === "expected" ? s.expectedChurners : s.observedChurners!;
+  const profit = (i: number) => a * value[i] + b * churners[i] + c * s.customers[i];
   let best = 0;
   if (basis === "expected" && s.lambda === orderParameter(e)) {
     best = lastPointWhere(s, (i) => i === 0 || profit(i) > profit(i - 1));
   } else {
+    // the bootstrap calls this for every resample: plain array reads, no object per point
     let bestProfit = 0;
     for (let i = 1; i < s.customers.length; i++) {
       const p = profit(i);
