@@ -17,6 +17,8 @@
  */
 
 import {
+  checkOfferEconomics,
+  expectedCustomerProfit,
   orderParameter,
   profitCoefficients,
   rankingKey,
@@ -137,6 +139,7 @@ export function rankCustomers(c: CustomerColumns, key: ArrayLike<number>, { lamb
 
 /** Customers by expected profit under the economics (descending): the value-based policy's ranking. */
 export function rankByExpectedProfit(c: CustomerColumns, e: OfferEconomics): Ranking {
+  checkOfferEconomics(e);
   const lambda = orderParameter(e);
   const key = new Float64Array(c.probability.length); // a loop: Float64Array.from with a map is several times slower
   for (let i = 0; i < key.length; i++) key[i] = rankingKey(c.probability[i], c.value[i], lambda);
@@ -173,6 +176,7 @@ export function sumsAt(s: PolicySums, point: number, basis: Basis = "expected"):
 
 /** The policy at a point: customers, profit and spend. */
 export function policyAtPoint(s: PolicySums, point: number, e: OfferEconomics, { basis = "expected" as Basis } = {}) {
+  checkOfferEconomics(e);
   const sums = sumsAt(s, point, basis);
   const total = s.customers[s.customers.length - 1];
   return {
@@ -276,4 +280,32 @@ export function aggregateSums(s: PolicySums, ks: ArrayLike<number>): PolicySums 
     observedValue: s.observedValue && pick(s.observedValue),
     lambda: s.lambda,
   };
+}
+
+/** One row of a targeting list: the customer, their rank and the numbers their expected profit is made of. */
+export interface TargetedCustomer {
+  row: number;
+  /** 1 = the most profitable to target */
+  rank: number;
+  probability: number;
+  value: number;
+  /** the cost model's formula at these economics (cost-model.ts expectedCustomerProfit) */
+  expectedProfit: number;
+}
+
+/** The first k customers of a ranking, in its order (for the targeting table and CSV; O(k)). */
+export function targetedCustomers(
+  c: CustomerColumns,
+  ranking: Ranking,
+  k: number,
+  e: OfferEconomics,
+): TargetedCustomer[] {
+  if (!(Number.isInteger(k) && k >= 0 && k <= ranking.order.length)) throw new Error(`invalid k: ${k}`);
+  return Array.from(ranking.order.subarray(0, k), (row, i) => ({
+    row,
+    rank: i + 1,
+    probability: c.probability[row],
+    value: c.value[row],
+    expectedProfit: expectedCustomerProfit(c.probability[row], c.value[row], e),
+  }));
 }

@@ -12,6 +12,7 @@ import {
   rankByExpectedProfit,
   rankCustomers,
   rankingFor,
+  targetedCustomers,
   type Basis,
   type PolicySums,
 } from "../../src/lib/targeting.js";
@@ -188,5 +189,21 @@ describe("prefixSums with weights", () => {
     // order [5, 1, 0, 4, 3, 2] keeps rows 5, 0 (twice), 3
     assert.deepEqual(Array.from(s.customers), [0, 1, 3, 4]);
     close(profits(s, gift), [0, 38, 64, 62]);
+  });
+});
+
+describe("targetedCustomers", () => {
+  it("lists the top k in ranking order with each one's expected profit under the cost model", () => {
+    const r = rankByExpectedProfit(customers, coupon);
+    assert.deepEqual(targetedCustomers(customers, r, 3, coupon), [
+      { row: 5, rank: 1, probability: 0.25, value: 400, expectedProfit: 39.25 },
+      { row: 1, rank: 2, probability: 0.25, value: 320, expectedProfit: 29.25 },
+      { row: 0, rank: 3, probability: 0.5, value: 100, expectedProfit: 15.5 },
+    ]);
+    assert.throws(() => targetedCustomers(customers, r, 7, coupon), /invalid k: 7/);
+  });
+
+  it("refuses economics that cannot rank anybody, naming the field", () => {
+    assert.throws(() => rankByExpectedProfit(customers, { ...gift, acceptance: 0 }), /invalid acceptance: 0/);
   });
 });
