@@ -16,7 +16,7 @@ import { type CostModel, type OfferEconomics } from "../src/lib/cost-model.js";
 import { scoreCuts, verbrakenEmp } from "../src/lib/emp.js";
 import { expectedRemainingMonths, fitTenureHazards, remainingValues } from "../src/lib/remaining-value.js";
 import {
-  optimalPolicy,
+  bestPolicy,
   policyAtCustomers,
   rankByChurn,
   rankByExpectedProfit,
@@ -43,9 +43,9 @@ function compare(label: string, c: CustomerColumns, e: OfferEconomics, budgets: 
   const byValue = rankByExpectedProfit(c, e);
   const byChurn = rankByChurn(c);
   const row = (name: string, r: Ranking) => {
-    const best = optimalPolicy(r, e);
+    const best = bestPolicy(r, e);
     const observed = policyAtCustomers(r, best.customers, e, { basis: "observed" });
-    const hindsight = optimalPolicy(r, e, { basis: "observed" });
+    const hindsight = bestPolicy(r, e, { basis: "observed" });
     return { name, k: best.customers, expected: best.profit, observed: observed.profit, hindsight };
   };
   const v = row("value-based", byValue);
@@ -119,7 +119,7 @@ for (const costModel of ["gift", "coupon"] as CostModel[]) {
   const e = { ...ECONOMICS, costModel };
   // the page's advice today: a flat LTV of ₹500, ranked by p, at the gift model's expected optimum
   const flat = { ...foodCalibrated, value: new Float64Array(food.numRows).fill(500) };
-  const today = optimalPolicy(rankByChurn(flat), { ...e, costModel: "gift" }).customers;
+  const today = bestPolicy(rankByChurn(flat), { ...e, costModel: "gift" }).customers;
   compare("food (₹)", foodCalibrated, e, [today]);
   leads(
     "food",

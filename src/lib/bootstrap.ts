@@ -12,7 +12,7 @@
 import { type OfferEconomics } from "./cost-model.js";
 import { mulberry32 } from "./random.js";
 import {
-  optimalPolicy,
+  bestPolicy,
   policyAtPoint,
   prefixSums,
   type CustomerColumns,
@@ -45,9 +45,9 @@ export interface Candidate {
 
 /** The profit against the labels of the policy a candidate picks under the rule. */
 export function optimumProfit(s: PolicySums, e: OfferEconomics, { rule = "expected" as OptimumRule } = {}): number {
-  if (rule === "hindsight") return optimalPolicy(s, e, { basis: "observed" }).profit;
+  if (rule === "hindsight") return bestPolicy(s, e, { basis: "observed" }).profit;
   if (rule !== "expected") throw new Error(`invalid rule: ${rule}`);
-  return policyAtPoint(s, optimalPolicy(s, e).point, e, { basis: "observed" }).profit;
+  return policyAtPoint(s, bestPolicy(s, e).point, e, { basis: "observed" }).profit;
 }
 
 /** Counts per customer of one resample of n with replacement. */

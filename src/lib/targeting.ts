@@ -216,7 +216,7 @@ function lastPointWhere(s: PolicySums, holds: (point: number) => boolean): numbe
  * expected basis the profit is concave along the points, so a binary search on the marginal profit finds it; otherwise
  * (churn-ranked, observed labels, a ranking made for another λ) it scans every point.
  */
-export function optimalPolicy(s: PolicySums, e: OfferEconomics, { basis = "expected" as Basis } = {}): Policy {
+export function bestPolicy(s: PolicySums, e: OfferEconomics, { basis = "expected" as Basis } = {}): Policy {
   sumsAt(s, 0, basis); // throws for a basis the sums lack
   const { churnerValue: a, churners: b, customers: c } = profitCoefficients(e);
   const value = basis === "expected" ? s.expectedValue : s.observedValue!;
@@ -255,7 +255,7 @@ export function budgetPolicy(
 }
 
 /** The profit curve at about `points` evenly spaced points plus the last (O(points)): what a plot draws. */
-export function profitCurve(s: PolicySums, e: OfferEconomics, { basis = "expected" as Basis, points = 400 } = {}) {
+export function policyCurve(s: PolicySums, e: OfferEconomics, { basis = "expected" as Basis, points = 400 } = {}) {
   if (!(Number.isInteger(points) && points >= 1)) throw new Error(`invalid points: ${points}`);
   const last = s.customers.length - 1;
   const step = Math.max(1, Math.floor(last / points));

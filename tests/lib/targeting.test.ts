@@ -3,11 +3,11 @@ import { describe, it } from "node:test";
 import {
   aggregateSums,
   budgetPolicy,
-  optimalPolicy,
+  bestPolicy,
   policyAtCustomers,
   policyAtPoint,
   prefixSums,
-  profitCurve,
+  policyCurve,
   rankByChurn,
   rankByExpectedProfit,
   rankCustomers,
@@ -84,36 +84,36 @@ describe("rankingFor", () => {
   });
 });
 
-describe("optimalPolicy", () => {
+describe("bestPolicy", () => {
   it("finds the value ranking's optimum by binary search (gift: top 4, 85; coupon: top 5, 92.625)", () => {
-    const g = optimalPolicy(rankByExpectedProfit(customers, gift), gift);
+    const g = bestPolicy(rankByExpectedProfit(customers, gift), gift);
     assert.deepEqual([g.customers, g.profit, g.fraction], [4, 85, 4 / 6]);
-    const c = optimalPolicy(rankByExpectedProfit(customers, coupon), coupon);
+    const c = bestPolicy(rankByExpectedProfit(customers, coupon), coupon);
     assert.deepEqual([c.customers, c.profit], [5, 92.625]);
   });
 
   it("scans the churn ranking: 82 at 5 customers, 3 less than ranking by value (gift)", () => {
-    const churn = optimalPolicy(rankByChurn(customers), gift);
+    const churn = bestPolicy(rankByChurn(customers), gift);
     assert.deepEqual([churn.customers, churn.profit], [5, 82]);
   });
 
   it("scans a ranking made for another λ rather than trusting its order", () => {
     const stale = rankByExpectedProfit(customers, gift);
-    const best = optimalPolicy(stale, coupon);
+    const best = bestPolicy(stale, coupon);
     assert.equal(best.customers, 4);
     assert.equal(best.profit, 91.875);
   });
 
   it("maximises the observed profit on the observed basis", () => {
-    const g = optimalPolicy(rankByExpectedProfit(customers, gift), gift, { basis: "observed" });
+    const g = bestPolicy(rankByExpectedProfit(customers, gift), gift, { basis: "observed" });
     assert.deepEqual([g.customers, g.profit], [4, 50]);
-    const c = optimalPolicy(rankByExpectedProfit(customers, coupon), coupon, { basis: "observed" });
+    const c = bestPolicy(rankByExpectedProfit(customers, coupon), coupon, { basis: "observed" });
     assert.deepEqual([c.customers, c.profit], [5, 65]);
   });
 
   it("targets nobody when no offer pays", () => {
     const dear = { ...gift, couponCost: 100 };
-    const none = optimalPolicy(rankByExpectedProfit(customers, dear), dear);
+    const none = bestPolicy(rankByExpectedProfit(customers, dear), dear);
     assert.deepEqual([none.customers, none.profit, none.spend], [0, 0, 0]);
   });
 
@@ -121,7 +121,7 @@ describe("optimalPolicy", () => {
     // the second customer's expected profit is exactly 0.5 · 0.5 · 8 − 2 = 0
     const c = { probability: [0.5, 0.5], value: [16, 8], churned: [1, 0] };
     const e: OfferEconomics = { ...gift, couponCost: 0.25, contactCost: 1.75 };
-    const best = optimalPolicy(rankByExpectedProfit(c, e), e);
+    const best = bestPolicy(rankByExpectedProfit(c, e), e);
     assert.deepEqual([best.customers, best.profit], [1, 2]);
   });
 });
@@ -151,7 +151,7 @@ describe("budgetPolicy", () => {
   });
 });
 
-describe("policyAtCustomers, profitCurve and aggregateSums", () => {
+describe("policyAtCustomers, policyCurve and aggregateSums", () => {
   it("gives the hand-chosen k, rounded down to a point", () => {
     const r = rankByExpectedProfit(customers, gift);
     assert.equal(policyAtCustomers(r, 2, gift).profit, 66);
@@ -162,7 +162,7 @@ describe("policyAtCustomers, profitCurve and aggregateSums", () => {
   it("samples the curve at even points and always ends at target-everybody", () => {
     const r = rankByExpectedProfit(customers, gift);
     assert.deepEqual(
-      profitCurve(r, gift, { points: 3 }).map((p) => [p.customers, p.profit]),
+      policyCurve(r, gift, { points: 3 }).map((p) => [p.customers, p.profit]),
       [
         [0, 0],
         [2, 66],
@@ -176,7 +176,7 @@ describe("policyAtCustomers, profitCurve and aggregateSums", () => {
     const r = rankByExpectedProfit(customers, coupon);
     const artifact = aggregateSums(r, [0, 2, 4, 5, 6]);
     close(profits(artifact, coupon), [0, 68.5, 91.875, 92.625, 91.25]);
-    assert.equal(optimalPolicy(artifact, coupon).customers, 5);
+    assert.equal(bestPolicy(artifact, coupon).customers, 5);
     assert.equal(budgetPolicy(artifact, coupon, { money: 45 }).customers, 4);
     assert.equal(policyAtCustomers(artifact, 3, coupon).customers, 2);
   });
