@@ -17,12 +17,12 @@
  * definition); the expected basis puts p in place of the labels.
  */
 
-import { targetedProfit, type OfferEconomics } from "./cost-model.js";
+import { profitCoefficients, type OfferEconomics } from "./cost-model.js";
 import { regularizedBeta } from "./incomplete-beta.js";
 import {
   aggregateSums,
+  basisColumns,
   rankCustomers,
-  sumsAt,
   type Basis,
   type CustomerColumns,
   type PolicySums,
@@ -100,12 +100,14 @@ export function verbrakenEmp(
   const m = s.customers.length;
   const n = s.customers[m - 1];
   // profit at γ is linear: γ·A − B, with B = −profit(0) and A = profit(1) + B, from the one profit form
+  const [at0, at1] = [0, 1].map((acceptance) => profitCoefficients({ ...e, acceptance }));
+  const { churners, value } = basisColumns(s, basis);
   const cost = new Float64Array(m);
   const slope = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    const sums = sumsAt(s, i, basis);
-    cost[i] = -targetedProfit(sums, { ...e, acceptance: 0 });
-    slope[i] = targetedProfit(sums, { ...e, acceptance: 1 }) + cost[i];
+    const [k, w, wv] = [s.customers[i], churners[i], value[i]];
+    cost[i] = -(at0.churnerValue * wv + at0.churners * w + at0.customers * k);
+    slope[i] = at1.churnerValue * wv + at1.churners * w + at1.customers * k + cost[i];
   }
   const hull = upperHull(
     (i) => cost[i],

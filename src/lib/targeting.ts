@@ -162,16 +162,20 @@ export function rankingFor(c: CustomerColumns, e: OfferEconomics): Ranking {
   return ranking;
 }
 
+/** The churner columns of a basis, for loops over every point (throws if the sums lack it). */
+export function basisColumns(s: PolicySums, basis: Basis): { churners: Float64Array; value: Float64Array } {
+  if (basis === "expected") return { churners: s.expectedChurners, value: s.expectedValue };
+  if (basis !== "observed") throw new Error(`invalid basis: ${basis}`);
+  if (!s.observedChurners || !s.observedValue) throw new Error("invalid basis: observed (no churn labels were given)");
+  return { churners: s.observedChurners, value: s.observedValue };
+}
+
 /** The sums the profit form needs at a point, on the chosen basis. */
 export function sumsAt(s: PolicySums, point: number, basis: Basis = "expected"): TargetedSums {
   if (!(Number.isInteger(point) && point >= 0 && point < s.customers.length))
     throw new Error(`invalid point: ${point}`);
-  if (basis === "expected") {
-    return { customers: s.customers[point], churners: s.expectedChurners[point], churnerValue: s.expectedValue[point] };
-  }
-  if (basis !== "observed") throw new Error(`invalid basis: ${basis}`);
-  if (!s.observedChurners || !s.observedValue) throw new Error("invalid basis: observed (no churn labels were given)");
-  return { customers: s.customers[point], churners: s.observedChurners[point], churnerValue: s.observedValue[point] };
+  const { churners, value } = basisColumns(s, basis);
+  return { customers: s.customers[point], churners: churners[point], churnerValue: value[point] };
 }
 
 /** The policy at a point: customers, profit and spend. */
@@ -217,10 +221,8 @@ function lastPointWhere(s: PolicySums, holds: (point: number) => boolean): numbe
  * (churn-ranked, observed labels, a ranking made for another λ) it scans every point.
  */
 export function bestPolicy(s: PolicySums, e: OfferEconomics, { basis = "expected" as Basis } = {}): Policy {
-  sumsAt(s, 0, basis); // throws for a basis the sums lack
   const { churnerValue: a, churners: b, customers: c } = profitCoefficients(e);
-  const value = basis === "expected" ? s.expectedValue : s.observedValue!;
-  const churners = basis === "expected" ? s.expectedChurners : s.observedChurners!;
+  const { churners, value } = basisColumns(s, basis);
   const profit = (i: number) => a * value[i] + b * churners[i] + c * s.customers[i];
   let best = 0;
   if (basis === "expected" && s.lambda === orderParameter(e)) {
