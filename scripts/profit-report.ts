@@ -2,17 +2,18 @@
  * Profit per customer on a pipeline run (issue 14): the gain of value-based over churn-ranked targeting on the food
  * and Telco data under both cost models, bootstrap intervals, and EMP/MP.
  *
- *   npx tsx scripts/profit-report.ts /tmp/run      (a `scripts/pipeline.ts --out /tmp/run` output)
+ *   npx tsx scripts/profit-report.ts [DIR]      (a pipeline output; default src/data, what the site shows)
  *
  * Economics: offer 50, contact 2, acceptance 0.3 (₹ for food, $ for Telco). Food values are the data's `ltv`; Telco
  * values are monthly charges × expected remaining months (src/lib/remaining-value.ts, fitted on the same rows).
  */
 
+import { fileURLToPath } from "node:url";
 import { tableFromIPC, type Table } from "apache-arrow";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bootstrapOptima, type OptimumRule } from "../src/lib/bootstrap.js";
-import { type CostModel, type OfferEconomics } from "../src/lib/cost-model.js";
+import type { CostModel, OfferEconomics } from "../src/lib/cost-model.js";
 import { scoreCuts, verbrakenEmp } from "../src/lib/emp.js";
 import { expectedRemainingMonths, fitTenureHazards, remainingValues } from "../src/lib/remaining-value.js";
 import {
@@ -24,8 +25,7 @@ import {
   type Ranking,
 } from "../src/lib/targeting.js";
 
-const run = process.argv[2];
-if (!run) throw new Error("usage: npx tsx scripts/profit-report.ts <pipeline output directory>");
+const run = process.argv[2] ?? fileURLToPath(new URL("../src/data", import.meta.url));
 
 const ECONOMICS = { couponCost: 50, contactCost: 2, acceptance: 0.3 };
 const RESAMPLES = 300;
@@ -90,7 +90,9 @@ function leads(label: string, candidates: { name: string; columns: CustomerColum
     const range = (i: { estimate: number; lower: number; upper: number }) =>
       `${money(i.estimate)} [${money(i.lower)}, ${money(i.upper)}]`;
     console.log(`  bootstrap (${RESAMPLES} paired resamples, rule ${rule}, ${label}; ${ms.toFixed(0)} ms):`);
-    ranked.forEach((c, i) => console.log(`    ${c.name.padEnd(34)} optimum profit ${range(profit[i])}`));
+    ranked.forEach((c, i) => {
+      console.log(`    ${c.name.padEnd(34)} optimum profit ${range(profit[i])}`);
+    });
     for (let j = 1; j < ranked.length; j++) {
       console.log(`    lead of ${ranked[0].name} over ${ranked[j].name}: ${range(lead[0][j])}`);
     }
@@ -134,7 +136,10 @@ for (const costModel of ["gift", "coupon"] as CostModel[]) {
   emp("per-customer LTV, scores p", foodCalibrated, costModel);
   const byProfit = rankByExpectedProfit(foodCalibrated, e);
   const key = new Float64Array(foodCalibrated.probability.length);
-  byProfit.order.forEach((row, i) => (key[row] = -i)); // the expected-profit order as scores
+  // the expected-profit order as scores
+  byProfit.order.forEach((row, i) => {
+    key[row] = -i;
+  });
   emp("per-customer LTV, scores = expected-profit rank", foodCalibrated, costModel, key);
 }
 

@@ -124,7 +124,10 @@ export function remainingValues(
     if (!(r.monthly_charges >= 0)) throw new Error(`invalid monthly_charges at row ${i}: ${r.monthly_charges}`);
     const key = `${r.contract}\u0000${r.tenure}`;
     let months = table.get(key);
-    if (months === undefined) table.set(key, (months = expectedRemainingMonths(model, r.contract, r.tenure, options)));
+    if (months === undefined) {
+      months = expectedRemainingMonths(model, r.contract, r.tenure, options);
+      table.set(key, months);
+    }
     return r.monthly_charges * margin * months;
   });
 }

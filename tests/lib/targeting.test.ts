@@ -24,7 +24,9 @@ const profits = (s: PolicySums, e: OfferEconomics, basis: Basis = "expected") =>
 
 const close = (actual: number[], expected: number[]) => {
   assert.equal(actual.length, expected.length);
-  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) < 1e-9, `k = ${i}: ${a} vs ${expected[i]}`));
+  actual.forEach((a, i) => {
+    assert.ok(Math.abs(a - expected[i]) < 1e-9, `k = ${i}: ${a} vs ${expected[i]}`);
+  });
 };
 
 describe("rankByExpectedProfit", () => {
