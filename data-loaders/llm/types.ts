@@ -71,8 +71,12 @@ export type RejectionKind =
   | "markdown"
   | "link"
   | "email"
+  | "phone"
+  | "contact"
+  | "injection"
   | "placeholder"
-  | "over-cap";
+  | "over-cap"
+  | "currency";
 
 /** Why a message came from the fallback library (`http-429`, `http-503`, `rejected:html`, ...). */
 export type FallbackReason =
