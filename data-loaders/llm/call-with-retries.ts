@@ -5,10 +5,12 @@ import { backoffMs, CallFailure, sleep } from "./retry.js";
 import { increment, type Summary } from "./summary.js";
 import type { FallbackReason } from "./types.js";
 
-/** Shared by all tasks of a run: HTTP requests sent so far and the cap. */
+/** Shared by all tasks of a run: HTTP requests sent so far, the cap, and the stage's deadline. */
 export interface CallState {
   calls: number;
   maxCalls: number;
+  /** Aborts when the message stage's deadline passes: no attempt starts after it, no backoff outlasts it. */
+  deadline?: AbortSignal;
 }
 
 export interface RetryOptions {
@@ -32,6 +34,7 @@ export async function callWithRetries(
 ): Promise<Completion | FallbackReason> {
   let last: CallFailure | undefined;
   for (let attempt = 0; attempt <= o.maxRetries; attempt++) {
+    if (state.deadline?.aborted) return "deadline";
     if (state.calls >= state.maxCalls) return last?.kind ?? "budget";
     state.calls++; // reserved before firing: concurrent tasks must not overshoot the budget
     try {
@@ -42,6 +45,7 @@ export async function callWithRetries(
         return last?.kind ?? "breaker-open";
       }
       last = error instanceof CallFailure ? error : new CallFailure("network", String(error));
+      if (last.kind === "deadline") return "deadline";
       increment(summary.failures, last.kind);
     }
     if (!last.retryable || attempt === o.maxRetries) break;
@@ -50,7 +54,7 @@ export async function callWithRetries(
     const wait =
       last.retryAfterMs ?? backoffMs(attempt, `${id}:${prompt.hash}`, { baseMs: o.retryBaseMs, maxMs: o.retryMaxMs });
     summary.retries++;
-    await sleep(wait);
+    await sleep(wait, state.deadline);
   }
   return last!.kind;
 }
