@@ -11,6 +11,8 @@ export interface Completion {
   finishReason: string | null;
   /** The model the server says answered (its `model` field), which may differ from the one asked for; null if absent. */
   model: string | null;
+  /** Tokens the server billed for the call (`usage.total_tokens`); null when it did not say. */
+  tokens: number | null;
 }
 
 /**
@@ -93,7 +95,9 @@ export function readCompletion(response: unknown): Completion {
   if (model !== undefined && model !== null && !(typeof model === "string" && /^[\x20-\x7E]{1,256}$/.test(model))) {
     throw new CallFailure("malformed-response", `invalid model field: ${JSON.stringify(model)?.slice(0, 80)}`);
   }
-  return { text: content ?? "", finishReason: choice.finish_reason ?? null, model: model ?? null };
+  const total = (response as ChatCompletion).usage?.total_tokens;
+  const tokens = typeof total === "number" && Number.isFinite(total) && total >= 0 ? total : null;
+  return { text: content ?? "", finishReason: choice.finish_reason ?? null, model: model ?? null, tokens };
 }
 
 /**

@@ -19,6 +19,12 @@ export interface GenerateOptions {
   budget?: number;
   /** Hard cap on HTTP requests this run, retries included; default 2 × budget. */
   maxCalls?: number;
+  /**
+   * Cap on the tokens this run may spend (the servers' `usage.total_tokens`, else an estimate); no call starts once it
+   * is reached. Default 1,000 × maxCalls: a nudge call takes about 500, so only a server billing far more than its
+   * prompt and max_tokens allow reaches it.
+   */
+  maxTokens?: number;
   concurrency?: number;
   /** Deadline of one HTTP attempt, body included. */
   timeoutMs?: number;
@@ -74,6 +80,9 @@ export const DEFAULTS: Required<
   progressEveryMs: 2_000,
 };
 
+/** The default token budget per allowed call (maxTokens = this × maxCalls). */
+export const TOKENS_PER_CALL = 1_000;
+
 const stderr = (line: string) => void process.stderr.write(line + "\n");
 // "No provider" is said once per log sink (once per build with the default sink), not once per kind.
 const warnedNoProvider = new WeakSet<(line: string) => void>();
@@ -105,6 +114,8 @@ export async function generateMessages(
   }
   const maxCalls = options.maxCalls ?? 2 * o.budget;
   if (!Number.isInteger(maxCalls) || maxCalls < 0) throw new Error(`invalid maxCalls: ${maxCalls}`);
+  const maxTokens = options.maxTokens ?? TOKENS_PER_CALL * maxCalls;
+  if (!(maxTokens >= 0)) throw new Error(`invalid maxTokens: ${maxTokens}`);
 
   const env = options.env ?? readEnv();
   const provider = resolveProvider(env);
@@ -112,7 +123,7 @@ export async function generateMessages(
   const log = redacting(options.log ?? stderr, secrets);
   const started = Date.now();
   const summary = emptySummary(kind, provider && `${provider.provider} ${provider.model}`, items.length);
-  summary.budget = { customers: Math.min(o.budget, items.length), maxCalls };
+  summary.budget = { customers: Math.min(o.budget, items.length), maxCalls, maxTokens };
   const cacheDir = options.cacheDir ?? cacheDirFrom(env);
   if (!provider && !warnedNoProvider.has(options.log ?? stderr)) {
     warnedNoProvider.add(options.log ?? stderr);
@@ -216,7 +227,7 @@ export async function generateMessages(
     const breaker = createBreaker(caller, options.breaker);
     const progress = setInterval(() => log(progressLine(summary, messages.size)), o.progressEveryMs);
     progress.unref();
-    const state: CallState = { calls: 0, maxCalls, deadline: stage.signal };
+    const state: CallState = { calls: 0, maxCalls, tokens: 0, maxTokens, deadline: stage.signal };
     const run = limit(o.concurrency);
     try {
       await Promise.all(
@@ -256,6 +267,7 @@ export async function generateMessages(
       clearTimeout(deadline);
       clearInterval(progress);
       summary.calls = state.calls;
+      summary.tokens = state.tokens;
       summary.breaker = { state: breaker.state, transitions: [...breaker.transitions], rejects: breaker.rejects };
       breaker.shutdown();
     }

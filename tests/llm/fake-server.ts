@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 
 /** What the fake server does with one request. */
 export type Fault =
-  | { type: "success"; content?: string; finishReason?: string; delayMs?: number; model?: unknown }
+  | { type: "success"; content?: string; finishReason?: string; delayMs?: number; model?: unknown; tokens?: number }
   // 200 with a valid completion whose content is `bytes` long, streamed in 64 KB chunks as the socket drains; with
   // `declareLength` the Content-Length header announces the size.
   | { type: "huge"; bytes: number; declareLength?: boolean }
@@ -92,7 +92,7 @@ function respond(res: ServerResponse, fault: Fault, hit: Hit, sent: (bytes: numb
   switch (fault.type) {
     case "success": {
       const model = "model" in fault ? fault.model : hit.body.model;
-      const body = completion(model, fault.content ?? defaultContent(hit), fault.finishReason ?? "stop");
+      const body = completion(model, fault.content ?? defaultContent(hit), fault.finishReason ?? "stop", fault.tokens);
       const send = () => res.writeHead(200, json).end(body);
       if (fault.delayMs) setTimeout(send, fault.delayMs);
       else send();
@@ -164,14 +164,14 @@ function streamHuge(
   pump();
 }
 
-function completion(model: unknown, content: string, finishReason: string): string {
+function completion(model: unknown, content: string, finishReason: string, tokens = 2): string {
   return JSON.stringify({
     id: "cmpl-test",
     object: "chat.completion",
     created: 0,
     model,
     choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    usage: { prompt_tokens: tokens - 1, completion_tokens: 1, total_tokens: tokens },
   });
 }
 

@@ -118,6 +118,27 @@ describe("bounds on what a provider sends", () => {
   );
 });
 
+describe("the token budget of the message stage", () => {
+  it("stops calling once the tokens the server bills reach the budget (default 1,000 per allowed call)", async () => {
+    server.behave({ type: "success", tokens: 9_000 });
+    const start = server.hits.length;
+    const { summary } = await generateMessages("nudge", nudgeItems(10), options({ budget: 10, concurrency: 1 }));
+    assert.equal(summary.budget.maxTokens, 20_000);
+    assert.equal(server.hits.length - start, 3, "9,000 + 9,000 < 20,000 ≤ 27,000");
+    assert.equal(summary.tokens, 27_000);
+    assert.deepEqual(summary.bySource, { llm: 3, cache: 0, fallback: 7 });
+    assert.deepEqual(summary.fallbackReasons, { budget: 7 });
+  });
+
+  it("sends nothing with a budget of 0 tokens", async () => {
+    server.behave({ type: "success" });
+    const start = server.hits.length;
+    const { summary } = await generateMessages("nudge", nudgeItems(2), options({ maxTokens: 0 }));
+    assert.equal(server.hits.length - start, 0);
+    assert.deepEqual(summary.fallbackReasons, { budget: 2 });
+  });
+});
+
 describe("the answer's real model", () => {
   it("is recorded in provenance and the cache when the server substitutes another model", async () => {
     server.behave({ type: "success", model: "served-model-2" });
