@@ -29,9 +29,9 @@ export interface GenerateOptions {
   /** Deadline of one HTTP attempt, body included. */
   timeoutMs?: number;
   /**
-   * Deadline of the whole LLM stage of this call, from its start: no attempt starts after it, attempts in flight are
-   * aborted, and every customer not yet answered gets the fallback (reason `deadline`). Answers already received stay
-   * (and are in the cache file already).
+   * Deadline of the whole LLM stage of this call, counted from the first call: no attempt starts after it, those in
+   * flight are aborted, and every customer not yet answered gets the fallback (reason `deadline`). Answers already
+   * received stay (and are in the cache file already).
    */
   deadlineMs?: number;
   /** Largest response body read from the provider (bytes); a larger one is cut off (failure `too-large`). */
@@ -142,9 +142,9 @@ export async function generateMessages(
   reportDropped();
   // Every answer is written as it arrives (atomically), so a run killed half-way keeps what it paid for.
   let saveFailed = false;
-  const persist = (options_: { keep?: Set<string> } = {}): boolean => {
+  const persist = (keep?: Set<string>): boolean => {
     try {
-      return cache.save({ ...options_, secrets });
+      return cache.save({ keep, secrets });
     } catch (error) {
       // The messages are complete either way; a read-only checkout must not fail the build.
       if (!saveFailed) log(`llm ${kind}: cache not written: ${(error as Error).message}`);
@@ -173,9 +173,9 @@ export async function generateMessages(
         source: "fallback",
         provider: null,
         model: null,
+        requestedModel: null,
         promptHash: prompt.hash,
         promptVersion: prompt.version,
-        requestedModel: null,
         generatedAt: null,
         reason,
         template,
@@ -189,18 +189,20 @@ export async function generateMessages(
     const prompt = prompts.get(item.id)!;
     const lookup = () =>
       provider ? cache.get(cacheKey(provider.provider, provider.model, prompt)) : cache.findByPrompt(prompt.hash);
-    let served = false;
     // An entry failing its own prompt's caps fails them for every customer with that prompt: it is dropped for good
     // (and the next-newest answer to the prompt, if any, is tried).
-    for (let entry = lookup(); entry && !served; entry = lookup()) {
+    let entry = lookup();
+    while (entry) {
       const checked = validateMessage(entry.text, rules.get(item.id)!);
       if (checked.ok) {
         used.add(entry.key);
         settle(item.id, { text: checked.text, provenance: fromEntry(entry, "cache") });
-        served = true;
-      } else cache.drop(entry.key, `rejected:${checked.reason}`);
+        break;
+      }
+      cache.drop(entry.key, `rejected:${checked.reason}`);
+      entry = lookup();
     }
-    if (!served) misses.push(item);
+    if (!entry) misses.push(item);
   }
   reportDropped();
 
@@ -273,7 +275,7 @@ export async function generateMessages(
     }
   }
 
-  const written = persist({ keep: options.prune ? used : undefined }) || (added > 0 && !saveFailed);
+  const written = persist(options.prune ? used : undefined) || (added > 0 && !saveFailed);
   summary.cache = { entries: cache.size, added, dropped: cache.dropped.length, written };
   for (const line of summaryLines(summary, Date.now() - started)) log(line);
   return { messages: Object.fromEntries(items.map((it) => [it.id, messages.get(it.id)!])), summary };
