@@ -302,7 +302,7 @@ describe("readTelco validation", () => {
     );
     await rejects(
       sample,
-      `${F}, column Churn: only 3 customers with Churn "Yes" and 4 with "No": training needs at least 25 of each`,
+      `${F}, column Churn: only 3 customers with Churn "Yes" and 4 with "No": training needs at least 200 of each`,
     );
   });
 
