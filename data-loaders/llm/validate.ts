@@ -195,7 +195,8 @@ const UNITS: Record<string, number> = {
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, lakh: 100_000, million: 1_000_000 };
 
-// Digits (with thousands commas and decimals), words, currency signs, percent signs. Each token is matched once.
+// Digits (with thousands commas and decimals), words, currency signs, percent signs (per mille counts as percent:
+// stricter than its value). Each token is matched once.
 const TOKEN = /\d[\d,]*(?:\.\d+)?|\p{L}+|\p{Sc}|[%٪‰]/gu;
 
 interface Token {
@@ -253,7 +254,8 @@ function amounts(text: string, own: Currency): Amount[] {
     const after = tokens[next];
     const unit = unitAfter(tokens, next) ?? (before && currencyOf(before, tokens[i - 2]));
     if (unit) found.push({ unit: unit.unit, value: unit.unit === "USD" && unit.cents ? value / 100 : value });
-    else if (after?.lower === "off") found.push({ unit: own, value });
+    // "a one-off check-in" is not a discount of 1; "150 off" and "fifty off" are.
+    else if (after?.lower === "off" && !(tokens[i].lower === "one" && next === i + 1)) found.push({ unit: own, value });
     i = next - 1;
   }
   return found;
@@ -272,7 +274,10 @@ function readNumber(tokens: Token[], i: number): { value: number; next: number }
     if (w in UNITS) current += UNITS[w];
     else if (w in SCALES) {
       current = Math.max(current, 1) * SCALES[w];
-      if (SCALES[w] >= 1000) ((total += current), (current = 0));
+      if (SCALES[w] >= 1000) {
+        total += current;
+        current = 0;
+      }
     } else if (w !== "and" || j === i) break;
   }
   return { value: total + current, next: j };

@@ -194,6 +194,7 @@ describe("validateMessage on hostile answers (issue 16)", () => {
       "Reply to this message and our care team will call you at a time that suits you.",
       "Automatic payments by credit card or bank transfer could make your bill one less thing to think about.",
       "Feel free to reach out: our team is here 24/7 for a hassle-free month ahead.",
+      "A one-off check of your setup could make your connection faster.",
     ]) {
       assert.equal(reason(text, nudge), "ok", text);
     }
