@@ -98,7 +98,8 @@ describe("bounds on what a provider sends", () => {
       timeout: 30_000,
     },
     async () => {
-      const o = options({ deadlineMs: 500, concurrency: 1 });
+      // Generous: the deadline only has to end the hung third call; the first two must arrive before it.
+      const o = options({ deadlineMs: 3_000, concurrency: 1 });
       const seenByLaterCalls: number[] = [];
       server.behave((n) => {
         if (n - start >= 2) {
