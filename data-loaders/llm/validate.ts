@@ -50,6 +50,7 @@ export function contentRulesFor(kind: MessageKind): ValidationRules {
 // unbounded quantifiers, so the whole validation is bounded work whatever the server sent.
 
 // C0/C1 controls except tab and newlines, zero-width characters, and bidi overrides ("trojan source").
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
 const HTML = [
   /<\/?[a-z!][^<>]*>/i,

@@ -72,7 +72,10 @@ function tokenize(input: Uint8Array | string, file: string): Row[] {
       bom: true,
       info: true,
       relax_column_count: true, // field counts are checked here, to name the missing column
-      on_record: (record, context) => ((lastLine = context.lines), record),
+      on_record: (record, context) => {
+        lastLine = context.lines;
+        return record;
+      },
     }) as unknown as { record: string[]; info: { lines: number } }[];
     const rows = parsed.map(({ record, info }) => ({ fields: record, line: info.lines }));
     // A blank line at the very end (an editor's extra newline) is not a record; anywhere else it is a bad row.

@@ -9,7 +9,7 @@
  * profit minus another's) is much narrower than the two intervals suggest.
  */
 
-import { type OfferEconomics } from "./cost-model.js";
+import type { OfferEconomics } from "./cost-model.js";
 import { mulberry32 } from "./random.js";
 import {
   bestPolicy,

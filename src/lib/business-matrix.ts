@@ -9,7 +9,7 @@
  * acceptance); on the expected basis churners are Σ p (the model's expectation, no labels).
  */
 
-import { type OfferEconomics } from "./cost-model.js";
+import type { OfferEconomics } from "./cost-model.js";
 import { sumsAt, type Basis, type PolicySums } from "./targeting.js";
 
 export interface MatrixCell {

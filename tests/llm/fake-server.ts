@@ -116,7 +116,8 @@ function respond(res: ServerResponse, fault: Fault, hit: Hit, sent: (bytes: numb
       res.writeHead(200, json).end(fault.body);
       return;
     case "huge":
-      return streamHuge(res, fault.bytes, fault.declareLength ?? false, hit.body.model, sent);
+      streamHuge(res, fault.bytes, fault.declareLength ?? false, hit.body.model, sent);
+      return;
     case "drip": {
       res.writeHead(200, json);
       const timer = setInterval(() => res.write(" "), fault.everyMs);
