@@ -4,7 +4,7 @@
  * Per size: rankScores once (the page does this once per model), then per update profitCurve + optimalPolicy +
  * expectedMaximumProfit + policyAt + sampleProfitCurve (the plotted curve), at a different economics each time.
  */
-import { calibratedScores } from "../tests/lib/calibrated-scores.js";
+import { calibratedScores } from "./calibrated-scores.js";
 import {
   DEFAULT_ECONOMICS,
   expectedMaximumProfit,

@@ -13,8 +13,6 @@ import { optionsFromEnv } from "../data-loaders/options.js";
 import { runPipeline } from "../data-loaders/pipeline.js";
 import type { PublishedMetrics } from "../src/lib/artifacts.js";
 
-process.env.OMP_WAIT_POLICY ??= "PASSIVE";
-
 /** The headline figures of both models, with the Telco targets of docs/model-card.md. */
 async function report(dir: string): Promise<void> {
   for (const name of ["telco", "food"]) {

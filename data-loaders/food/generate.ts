@@ -1,7 +1,7 @@
 import { randomBeta, randomGamma, randomLcg, randomNormal, randomPoisson } from "d3";
 import { FOOD_DATA_COLUMNS } from "../../src/lib/artifacts.js";
 import { FOOD_CATEGORIES } from "../../src/lib/columns.js";
-import { type ArrowColumns, writeArrowFile, writeArrowStream } from "../arrow.js";
+import type { ArrowColumns } from "../arrow.js";
 import { streamSeed } from "../util/seed.js";
 import { foodLogit, sigmoid } from "./truth.js";
 
@@ -126,17 +126,4 @@ export function* foodRows({ n = FOOD_DEFAULT_N, seed = 42 }: FoodOptions = {}): 
 function cumulative(weights: readonly number[]): readonly number[] {
   let sum = 0;
   return weights.map((w) => (sum += w));
-}
-
-/** Streams the food base as Arrow IPC (stream format) into `sink`, in record batches of `batchSize` rows. */
-export async function writeFoodArrowStream(
-  sink: NodeJS.WritableStream,
-  options: FoodOptions & { batchSize?: number } = {},
-): Promise<void> {
-  await writeArrowStream(sink, foodRows(options), FOOD_ARROW_COLUMNS, options);
-}
-
-/** Writes the food base to an Arrow IPC stream file, atomically, in record batches of `batchSize` rows. */
-export async function writeFoodArrow(path: string, options: FoodOptions & { batchSize?: number } = {}): Promise<void> {
-  await writeArrowFile(path, foodRows(options), FOOD_ARROW_COLUMNS, options);
 }

@@ -142,7 +142,6 @@ function buildEnv(server: FakeServer, dirs: { out: string; llmCache: string }): 
     // The build runs tsx and Framework from PATH, as under npx.
     PATH: `${BIN}:${env.PATH ?? ""}`,
     OBSERVABLE_TELEMETRY_DISABLE: "true",
-    OMP_WAIT_POLICY: "PASSIVE",
     FOOD_N: String(FOOD_N),
     CV_REPEATS: "1",
     LLM_PROVIDER: "openai-compatible",
@@ -206,8 +205,12 @@ describe("a production build with an API key and a keyed base URL configured", {
   after(async () => {
     await server?.close();
     // src/data/ now holds this build's artifacts: publish the main build's back (its models are cached).
-    const env = { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}`, OMP_WAIT_POLICY: "PASSIVE" };
-    await run("restore src/data", "npx", ["tsx", "scripts/pipeline.ts"], env);
+    // As scripts/build.sh runs it (scripts/env.sh finds the Telco CSV the same way).
+    const restore = "source scripts/env.sh && exec npx tsx scripts/pipeline.ts";
+    await run("restore src/data", "bash", ["-c", restore], {
+      ...process.env,
+      PATH: `${BIN}:${process.env.PATH ?? ""}`,
+    });
     for (const dir of newModels) await rm(dir, { recursive: true, force: true });
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });

@@ -6,7 +6,6 @@ import { describe, it } from "node:test";
 import { cachedModel, modelKey, modelSources } from "../../data-loaders/model-cache.js";
 import { foodRows } from "../../data-loaders/food/generate.js";
 
-process.env.OMP_WAIT_POLICY ??= "PASSIVE";
 const rows = [...foodRows({ n: 1200, seed: 3 })];
 const quiet = { seed: 3, cvRepeats: 1, log: () => {} };
 
