@@ -359,10 +359,13 @@ const LABELS = new Map<string, Column>(
 export function labelOf(dataset: DatasetName, name: string): string {
   const eq = name.indexOf("=");
   if (eq > 0) return `${labelOf(dataset, name.slice(0, eq))} = ${name.slice(eq + 1)}`;
-  const column = LABELS.get(`${dataset}:${name}`);
-  if (column) return column.label;
-  const words = name.replace(/_/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return LABELS.get(`${dataset}:${name}`)?.label ?? words(name);
+}
+
+/** A snake_case name as words: "days_late" → "Days late" (for names no column table holds). */
+export function words(name: string): string {
+  const text = name.replace(/_/g, " ").trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The column's unit, if it has one. */
