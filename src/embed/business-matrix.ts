@@ -11,7 +11,8 @@ import { businessMatrix, businessMatrixSvg, matrixCells } from "../components/pr
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { policyAt, type PolicyOutcome } from "../lib/profit.js";
 import { foodScores, responsive } from "../lib/load.js";
-import { economicsOf, profitScenario } from "./economics.js";
+import { profitScenario } from "../lib/profit-scenario.js";
+import { economicsOf } from "./economics.js";
 
 export interface BusinessMatrixViewOptions {
   acceptance: number;

@@ -11,7 +11,8 @@ import { withDownloads, type DownloadFormat } from "../components/chart-export.j
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { formatRupees, policyAt } from "../lib/profit.js";
 import { foodScores, responsive } from "../lib/load.js";
-import { economicsOf, profitScenario, type ProfitScenario } from "./economics.js";
+import { profitScenario, type ProfitScenario } from "../lib/profit-scenario.js";
+import { economicsOf } from "./economics.js";
 
 export interface ProfitCurveViewOptions {
   width: number;
