@@ -24,7 +24,10 @@ import { rowsToArrowIPC, type ArrowColumns } from "./arrow.js";
 import { processAlive, withLock } from "./util/lock.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const MODEL_CACHE = join(ROOT, ".cache", "models");
+/** Where trained models are kept: MODEL_CACHE_DIR if set (a benchmark's cold build), else .cache/models. */
+export const MODEL_CACHE = process.env.MODEL_CACHE_DIR
+  ? resolve(process.env.MODEL_CACHE_DIR)
+  : join(ROOT, ".cache", "models");
 
 /** Modules whose effect on the models is captured by the encoded data and layout (their text is display text too). */
 const ENCODING_MODULES = new Set(["src/lib/columns.ts", "src/lib/features.ts"]);

@@ -1,13 +1,20 @@
 /**
- * buildModel: one call per data set from encoded rows to every model artifact, in memory.
- *  1. 80/20 stratified development/test split (seeded); the test rows are scored once, at the end.
- *  2. Hyper-parameters: a small grid ranked by CV on the development rows (out-of-fold log loss).
- *  3. Calibration: Platt vs isotonic compared out-of-fold on the development rows.
- *  4. Final model: cross-fitted on the development rows (inner 5-fold early stopping + out-of-fold Platt), refit.
- *  5. Honest figures: repeated stratified 5-fold CV of that whole recipe, the test split, and a logistic baseline.
- *  6. Exports: XGBoost's model.json, ONNX, trees.json, per-row probabilities and probability-term SHAP.
+ * buildModel: one call per data set from encoded rows to every model artifact, in memory, in stages with one job each:
+ *  prepare  – encode; 80/20 stratified development/test split (seeded)
+ *  tune     – a small grid ranked by CV on the development rows (out-of-fold log loss); Platt vs isotonic compared
+ *  fit      – the final model cross-fitted on the development rows (inner early stopping + out-of-fold Platt), refit
+ *  export   – XGBoost's model.json, trees.json for TreeSHAP in the browser, ONNX
+ *  evaluate – repeated stratified 5-fold CV of the whole recipe and of a logistic baseline; the test split, once
+ *  explain  – per-customer probabilities and probability-term SHAP
  */
-import { encodeRows, featureLayout, referenceColumns, specFor, type RawRow } from "../src/lib/features.js";
+import {
+  encodeRows,
+  featureLayout,
+  referenceColumns,
+  specFor,
+  type FeatureLayout,
+  type RawRow,
+} from "../src/lib/features.js";
 import type { TreesJson } from "../src/lib/treeshap.js";
 import { calibrateAll, fitPlatt, sigmoid, type Platt } from "./calibrate.js";
 import {
@@ -20,8 +27,8 @@ import {
   logisticRecipe,
   type CrossFitRecipe,
   type CvResult,
-} from "./crossval.js";
-import { stratifiedSplit } from "./cv.js";
+} from "./cross-validation.js";
+import { stratifiedSplit } from "./splits.js";
 import { coefficients, logisticMargin, trainLogistic, type Coefficient } from "./logistic.js";
 import {
   bestF1Threshold,
@@ -37,7 +44,7 @@ import { RECIPES } from "./recipes.js";
 import { beeswarmSample, globalImportance, groupedShap, marginShap, type BeeswarmPoint } from "./shap.js";
 import { predictMargin, subset, type Dataset, type TreeParams } from "./train.js";
 import { parseXgboostJson, treesJson } from "./trees.js";
-import { xgboostVersion } from "./xgboost.js";
+import { xgboostVersion, type Booster } from "./xgboost.js";
 
 export type DatasetName = "telco" | "food";
 
@@ -129,19 +136,8 @@ export interface ModelMetrics {
 
 const pick = (s: ScoreSummary) => ({ brier: s.brier, ece: s.ece, logLoss: s.logLoss });
 
-/** Trains, evaluates and exports the churn model of one data set. Deterministic for a given seed. */
-export async function buildModel(
-  name: DatasetName,
-  records: readonly object[],
-  options: BuildOptions = {},
-): Promise<ModelArtifacts> {
-  // Any record type (TelcoRecord, FoodRecord, Arrow rows) whose fields the spec names; the encoder validates values.
-  const rows = records as readonly RawRow[];
-  const { seed = 42, cvRepeats = 3, truth, log = () => {} } = options;
-  const recipe = RECIPES[name];
-  const grid = options.grid ?? recipe.grid;
-  const spec = specFor(name);
-  const layout = featureLayout(spec);
+/** A stage's clock: runs `f`, logs and records its wall time under `key` (logged, never published). */
+function stopwatch(name: string, log: (m: string) => void) {
   const timings: Record<string, number> = {};
   const time = <T>(key: string, f: () => T): T => {
     const start = performance.now();
@@ -150,7 +146,14 @@ export async function buildModel(
     log(`${name}: ${key} took ${timings[key]} s`);
     return result;
   };
+  return { timings, time };
+}
 
+type Time = ReturnType<typeof stopwatch>["time"];
+
+/** The encoded rows and labels, and the seeded 80/20 stratified development/test split. */
+function prepare(name: DatasetName, rows: readonly RawRow[], seed: number, log: (m: string) => void) {
+  const spec = specFor(name);
   const encoded = encodeRows(spec, rows);
   const label = Float32Array.from(rows, (row, i) => {
     const y = Number(row[spec.target]);
@@ -162,15 +165,21 @@ export async function buildModel(
   const dev = subset(ds, split.train);
   const test = subset(ds, split.test);
   log(`${name}: ${ds.nrow} rows × ${ds.ncol} features; dev ${dev.nrow}, test ${test.nrow}`);
+  return { spec, layout: featureLayout(spec), ds, label, split, dev, test };
+}
 
-  // 2–3. Tuning and the calibration comparison, on development rows only (cheap holdout recipe per fold).
-  const tuneSeed = seed + 1;
+/**
+ * Tune: the grid ranked by CV on development rows only (cheap holdout recipe per fold, out-of-fold log loss), and
+ * the calibration comparison of the chosen candidate.
+ */
+function tune(name: DatasetName, dev: Dataset, grid: TreeParams[], seed: number, time: Time, log: (m: string) => void) {
+  const recipe = RECIPES[name];
   const candidates = time("tuning", () =>
     grid.map((params) => {
       const cv = crossValidateWith(dev, holdoutRecipe({ ...recipe.base, params }), {
         k: 5,
         repeats: 1,
-        seed: tuneSeed,
+        seed: seed + 1,
       });
       log(`${name}: candidate ${JSON.stringify(params)} → log loss ${cv.perFold.platt.logLoss.mean.toFixed(4)}`);
       return { params, cv };
@@ -180,50 +189,108 @@ export async function buildModel(
     (best, c, i) => (c.cv.perFold.platt.logLoss.mean < candidates[best].cv.perFold.platt.logLoss.mean ? i : best),
     0,
   );
-  const params = grid[chosen];
-  const final: CrossFitRecipe = { ...recipe.base, params };
+  const pooled = candidates[chosen].cv.pooled;
   const comparison = {
-    uncalibrated: pick(candidates[chosen].cv.pooled.uncalibrated.perRepeat[0]),
-    platt: pick(candidates[chosen].cv.pooled.platt.perRepeat[0]),
-    isotonic: pick(candidates[chosen].cv.pooled.isotonic.perRepeat[0]),
+    uncalibrated: pick(pooled.uncalibrated.perRepeat[0]),
+    platt: pick(pooled.platt.perRepeat[0]),
+    isotonic: pick(pooled.isotonic.perRepeat[0]),
   };
+  const final: CrossFitRecipe = { ...recipe.base, params: grid[chosen] };
+  return { candidates, chosen, final, comparison };
+}
 
-  // 4. The final model on the development rows.
+/** Fit: the final model cross-fitted on the development rows (inner early stopping + out-of-fold Platt), refit. */
+function fit(dev: Dataset, final: CrossFitRecipe, seed: number, time: Time) {
   const fitted = time("final model", () => crossFitBooster(dev, final, seed));
-  const { booster } = fitted;
   const platt: Platt = fitPlatt(fitted.calibration.margin, fitted.calibration.label);
+  return { fitted, booster: fitted.booster, platt };
+}
+
+/** Export: XGBoost's own JSON, the compact trees for TreeSHAP in the browser, and the ONNX model. */
+function exportModel(name: DatasetName, booster: Booster, platt: Platt, layout: FeatureLayout) {
   const modelJson = booster.saveJson();
   const parsed = parseXgboostJson(modelJson);
-  const trees = treesJson(name, parsed, platt, layout.names, layout.group);
-  const onnx = exportOnnx(parsed, platt, { name: `retention-lab-${name}`, featureNames: layout.names });
+  return {
+    modelJson,
+    parsed,
+    trees: treesJson(name, parsed, platt, layout.names, layout.group),
+    onnx: exportOnnx(parsed, platt, { name: `retention-lab-${name}`, featureNames: layout.names }),
+  };
+}
 
-  // 5. Honest figures: CV of the whole recipe (all rows), then the test split once.
+/**
+ * Evaluate: repeated CV of the whole recipe and of the logistic baseline (all rows), the logistic baseline fitted on
+ * the development rows, and the test split scored once.
+ */
+function evaluate(
+  name: DatasetName,
+  p: ReturnType<typeof prepare>,
+  f: ReturnType<typeof fit>,
+  final: CrossFitRecipe,
+  { seed, cvRepeats, truth }: { seed: number; cvRepeats: number; truth?: Record<string, number> },
+  time: Time,
+) {
+  const { ds, dev, test, spec, layout } = p;
+  const innerValid = RECIPES[name].base.innerValid;
   const cvXgb = time("cv xgboost", () =>
     crossValidateWith(ds, crossFitRecipe(final), { k: 5, repeats: cvRepeats, seed }),
   );
   const drop = referenceColumns(spec);
   const cvLogistic = time("cv logistic", () =>
-    crossValidateWith(ds, logisticRecipe(recipe.base.innerValid, { dropColumns: drop, seed }), {
-      k: 5,
-      repeats: cvRepeats,
-      seed,
-    }),
+    crossValidateWith(ds, logisticRecipe(innerValid, { dropColumns: drop, seed }), { k: 5, repeats: cvRepeats, seed }),
   );
-  const testMargin = predictMargin(booster, test);
-  const testCalibrated = calibrateAll(platt, testMargin);
+  const testMargin = predictMargin(f.booster, test);
+  const testCalibrated = calibrateAll(f.platt, testMargin);
   const testUncalibrated = Float64Array.from(testMargin, sigmoid);
   // Logistic baseline: fit on the same development rows (its own inner split for early stopping + Platt).
-  const { fit, valid } = innerSplit(dev, recipe.base.innerValid, seed);
-  const logisticModel = time("logistic", () => trainLogistic(fit, valid, { dropColumns: drop, seed }));
+  const { fit: fitRows, valid } = innerSplit(dev, innerValid, seed);
+  const logisticModel = time("logistic", () => trainLogistic(fitRows, valid, { dropColumns: drop, seed }));
   const logisticPlatt = fitPlatt(logisticMargin(logisticModel, valid.data, valid.ncol), valid.label);
   const testLogistic = calibrateAll(logisticPlatt, logisticMargin(logisticModel, test.data, test.ncol));
   // The confusion matrix threshold comes from development rows' out-of-fold predictions, not from the test rows.
-  const threshold = bestF1Threshold(fitted.calibration.label, calibrateAll(platt, fitted.calibration.margin));
+  const calibration = f.fitted.calibration;
+  const threshold = bestF1Threshold(calibration.label, calibrateAll(f.platt, calibration.margin));
+  const coefs = coefficients(logisticModel, layout.names, layout.group).filter(
+    (c) => !drop.includes(layout.names.indexOf(c.feature)),
+  );
+  const truthComparison = truth
+    ? Object.entries(truth).map(([feature, beta]) => {
+        const estimatePerSd = coefs.find((x) => x.feature === feature)?.perSd ?? 0;
+        return { feature, truth: beta, estimatePerSd, agrees: Math.sign(estimatePerSd) === Math.sign(beta) };
+      })
+    : undefined;
+  const testMetrics: ModelMetrics["test"] = {
+    calibrated: summarize(test.label, testCalibrated),
+    uncalibrated: summarize(test.label, testUncalibrated),
+    logistic: summarize(test.label, testLogistic),
+    threshold: { value: threshold, rule: "maximises F1 on development rows' out-of-fold calibrated predictions" },
+    confusion: confusion(test.label, testCalibrated, threshold),
+    confusionAtHalf: confusion(test.label, testCalibrated, 0.5),
+    reliability: reliabilityBins(test.label, testCalibrated),
+    reliabilityUncalibrated: reliabilityBins(test.label, testUncalibrated),
+    roc: rocCurve(test.label, testCalibrated),
+    pr: prCurve(test.label, testCalibrated),
+    rocLogistic: rocCurve(test.label, testLogistic),
+  };
+  return {
+    cvXgb,
+    cvLogistic,
+    test: testMetrics,
+    logistic: { coefficients: coefs, intercept: logisticModel.bias, truthComparison },
+  };
+}
 
-  // 6. Per-row scores and SHAP for every customer.
-  const shap = time("shap", () => marginShap(booster, ds));
-  const probability = calibrateAll(platt, shap.margin);
-  const grouped = groupedShap(shap, platt, layout.groupIndex, layout.groups);
+/** Explain: every customer's probability and SHAP (XGBoost's pred_contribs, in probability terms per source feature). */
+function explain(
+  p: ReturnType<typeof prepare>,
+  f: ReturnType<typeof fit>,
+  rows: readonly RawRow[],
+  seed: number,
+  time: Time,
+) {
+  const { ds, spec, layout } = p;
+  const shap = time("shap", () => marginShap(f.booster, ds));
+  const grouped = groupedShap(shap, f.platt, layout.groupIndex, layout.groups);
   const derivedIndex = new Map(spec.derived.map((d) => [d.name, layout.names.indexOf(d.name)]));
   const featureValue = (row: number, feature: string) => {
     const j = derivedIndex.get(feature);
@@ -234,82 +301,95 @@ export async function buildModel(
     const raw = rows[row][feature];
     return raw === undefined || raw === null || raw === "" ? null : typeof raw === "boolean" ? String(raw) : raw;
   };
-  const coefs = coefficients(logisticModel, layout.names, layout.group).filter(
-    (c) => !drop.includes(layout.names.indexOf(c.feature)),
-  );
-  const truthComparison = truth
-    ? Object.entries(truth).map(([feature, beta]) => {
-        const c = coefs.find((x) => x.feature === feature);
-        const estimatePerSd = c?.perSd ?? 0;
-        return { feature, truth: beta, estimatePerSd, agrees: Math.sign(estimatePerSd) === Math.sign(beta) };
-      })
-    : undefined;
+  return {
+    probability: calibrateAll(f.platt, shap.margin),
+    grouped,
+    summary: {
+      maxAdditivityError: shap.maxAdditivityError,
+      importance: globalImportance(grouped),
+      beeswarm: beeswarmSample(grouped, featureValue, { seed }),
+    },
+  };
+}
+
+/**
+ * Trains, evaluates and exports the churn model of one data set, in stages (prepare → tune → fit → export →
+ * evaluate → explain). Deterministic for a given seed.
+ */
+export async function buildModel(
+  name: DatasetName,
+  records: readonly object[],
+  options: BuildOptions = {},
+): Promise<ModelArtifacts> {
+  // Any record type (TelcoRecord, FoodRecord, Arrow rows) whose fields the spec names; the encoder validates values.
+  const rows = records as readonly RawRow[];
+  const { seed = 42, cvRepeats = 3, truth, log = () => {} } = options;
+  const { timings, time } = stopwatch(name, log);
+  const p = prepare(name, rows, seed, log);
+  const t = tune(name, p.dev, options.grid ?? RECIPES[name].grid, seed, time, log);
+  const f = fit(p.dev, t.final, seed, time);
+  const exported = exportModel(name, f.booster, f.platt, p.layout);
+  const e = evaluate(name, p, f, t.final, { seed, cvRepeats, truth }, time);
+  const x = explain(p, f, rows, seed, time);
 
   const [major, minor, patch] = xgboostVersion();
   const metrics: ModelMetrics = {
     dataset: name,
     xgboostVersion: `${major}.${minor}.${patch}`,
     seed,
-    rows: ds.nrow,
-    positives: label.reduce((a, b) => a + b, 0),
-    split: { dev: dev.nrow, test: test.nrow },
-    features: { names: layout.names, groups: layout.group },
+    rows: p.ds.nrow,
+    positives: p.label.reduce((a, b) => a + b, 0),
+    split: { dev: p.dev.nrow, test: p.test.nrow },
+    features: { names: p.layout.names, groups: p.layout.group },
     tuning: {
       criterion: "mean out-of-fold log loss of Platt-calibrated predictions, 5-fold CV on development rows",
-      candidates: candidates.map((c) => ({
+      candidates: t.candidates.map((c) => ({
         params: c.params,
         cv: c.cv.perFold.platt,
         uncalibrated: c.cv.perFold.uncalibrated,
         seconds: Number(c.cv.seconds.toFixed(2)),
       })),
-      chosen,
+      chosen: t.chosen,
     },
-    model: { params, rounds: fitted.rounds, innerRounds: fitted.innerRounds, trees: parsed.trees.length },
+    model: {
+      params: t.final.params,
+      rounds: f.fitted.rounds,
+      innerRounds: f.fitted.innerRounds,
+      trees: exported.parsed.trees.length,
+    },
     calibration: {
       chosen: "platt",
-      platt: { a: platt.a, b: platt.b },
-      comparison,
-      reason: calibrationReason(comparison),
+      platt: { a: f.platt.a, b: f.platt.b },
+      comparison: t.comparison,
+      reason: calibrationReason(t.comparison),
     },
-    cv: { xgboost: cvReport(cvXgb), logistic: cvReport(cvLogistic) },
-    test: {
-      calibrated: summarize(test.label, testCalibrated),
-      uncalibrated: summarize(test.label, testUncalibrated),
-      logistic: summarize(test.label, testLogistic),
-      threshold: { value: threshold, rule: "maximises F1 on development rows' out-of-fold calibrated predictions" },
-      confusion: confusion(test.label, testCalibrated, threshold),
-      confusionAtHalf: confusion(test.label, testCalibrated, 0.5),
-      reliability: reliabilityBins(test.label, testCalibrated),
-      reliabilityUncalibrated: reliabilityBins(test.label, testUncalibrated),
-      roc: rocCurve(test.label, testCalibrated),
-      pr: prCurve(test.label, testCalibrated),
-      rocLogistic: rocCurve(test.label, testLogistic),
-    },
-    shap: {
-      maxAdditivityError: shap.maxAdditivityError,
-      importance: globalImportance(grouped),
-      beeswarm: beeswarmSample(grouped, featureValue, { seed }),
-    },
-    logistic: { coefficients: coefs, intercept: logisticModel.bias, truthComparison },
+    cv: { xgboost: cvReport(e.cvXgb), logistic: cvReport(e.cvLogistic) },
+    test: e.test,
+    shap: x.summary,
+    logistic: e.logistic,
     timings,
   };
-  booster.dispose();
+  f.booster.dispose();
 
-  const testSet = new Set(split.test);
+  const testSet = new Set(p.split.test);
   return {
     dataset: name,
-    modelJson,
-    onnx,
-    trees,
+    modelJson: exported.modelJson,
+    onnx: exported.onnx,
+    trees: exported.trees,
     metrics,
-    ids: rows.map((row) => String(row[spec.id])),
-    probability,
-    oofProbability: cvXgb.oof.platt,
-    oofUncalibrated: cvXgb.oof.uncalibrated,
-    oofLogistic: cvLogistic.oof.platt,
+    ids: rows.map((row) => String(row[p.spec.id])),
+    probability: x.probability,
+    oofProbability: e.cvXgb.oof.platt,
+    oofUncalibrated: e.cvXgb.oof.uncalibrated,
+    oofLogistic: e.cvLogistic.oof.platt,
     split: rows.map((_, i) => (testSet.has(i) ? "test" : "dev")),
-    shap: { groups: grouped.groups, values: grouped.values, base: grouped.base[0] ?? sigmoid(platt.b) },
-    logistic: { coefficients: coefs, intercept: logisticModel.bias },
+    shap: {
+      groups: x.grouped.groups,
+      values: x.grouped.values,
+      base: x.grouped.base[0] ?? sigmoid(f.platt.b),
+    },
+    logistic: { coefficients: e.logistic.coefficients, intercept: e.logistic.intercept },
   };
 }
 

@@ -2,7 +2,7 @@
  * Per-data-set training recipes: the small hyper-parameter grid that CV chooses from (on development rows only),
  * and the fixed parts (rounds, early stopping, inner folds). scripts/tune.ts explored wider; see docs/model-card.md.
  */
-import type { CrossFitRecipe } from "./crossval.js";
+import type { CrossFitRecipe } from "./cross-validation.js";
 import type { TreeParams } from "./train.js";
 
 const SHALLOW: TreeParams = {

@@ -2,7 +2,7 @@
  * Gradient-boosted trees with early stopping on a validation set. The returned booster holds exactly the
  * best rounds (XGBoosterSlice), so model.json, ONNX, trees.json and pred_contribs all describe one model.
  */
-import { take, takeRows } from "./cv.js";
+import { take, takeRows } from "./splits.js";
 import { Booster, DMatrix, parseEval } from "./xgboost.js";
 
 /** Row-major encoded features with labels. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark (numbers, never pass/fail; the test suite has no timing thresholds):
 #   npm run bench
+# 0. build times: cold, nothing changed, after a page, component or label edit (scripts/bench-build.ts),
 # 1. the Retention page's slider arithmetic in Node (scripts/bench-profit.ts),
 # 2. one what-if update of the customer page in Node: ONNX Runtime + TreeSHAP (scripts/bench-whatif.ts),
 # 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists.
@@ -10,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 say() { printf '\033[1m[bench]\033[0m %s\n' "$*" >&2; }
+say "build times (cold, unchanged, after edits)"
+npx tsx scripts/bench-build.ts
 say "profit arithmetic (Node)"
 npx tsx scripts/bench-profit.ts
 say "what-if update (Node)"

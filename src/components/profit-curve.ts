@@ -7,6 +7,8 @@
  * update that must fit in one 16 ms frame. The chart is built once per width; update() moves the line, the rules,
  * the labels and the y axis (a d3 join: only the ticks that change are touched).
  */
+import { withDownloads, type DownloadFormat } from "./chart-export.js";
+import type { ProfitScenario } from "../lib/profit-scenario.js";
 import * as d3 from "npm:d3";
 import { formatCount, formatRupees, type CurveSample } from "../lib/profit.js";
 
@@ -275,4 +277,55 @@ export function profitCurveChart({
   }
 
   return { node: figure, update };
+}
+
+export interface ProfitCurveViewOptions {
+  width: number;
+  onDownload?: (format: DownloadFormat, name: string) => void;
+}
+
+/** The profit curve with SVG/PNG/CSV downloads; update() redraws it in place and refreshes its data attributes. */
+export type ProfitCurveView = HTMLDivElement & {
+  update(scenario: ProfitScenario, threshold?: number): void;
+};
+
+/**
+ * An empty profit-curve view at a width; call update() with a scenario (and the threshold chosen on the page, an
+ * orange rule) to draw it, and again on every change: the chart is moved in place, not rebuilt.
+ */
+export function profitCurveView({ width, onDownload }: ProfitCurveViewOptions): ProfitCurveView {
+  const chart = profitCurveChart({ width });
+  let current: ProfitScenario | null = null;
+  const view = withDownloads(chart.node, {
+    name: "profit-curve",
+    data: () =>
+      (current?.samples ?? []).map((d) => ({
+        threshold: d.threshold,
+        customers_targeted: d.targeted,
+        share_targeted: +d.fraction.toFixed(6),
+        expected_profit_inr: +d.profit.toFixed(2),
+      })),
+    onDownload,
+  }) as ProfitCurveView;
+  view.update = (s, threshold) => {
+    current = s;
+    chart.update({
+      samples: s.samples,
+      optimum: { threshold: s.best.threshold, profit: s.best.profit },
+      theoretical: s.theory,
+      nobody: s.nobody.profit,
+      everybody: s.everybody.profit,
+      threshold,
+    });
+    view.dataset.summary = JSON.stringify({
+      optimum: s.best.threshold,
+      optimumProfit: s.best.profit,
+      optimumTargeted: s.best.targeted,
+      theoretical: s.theory,
+      nobody: s.nobody.profit,
+      everybody: s.everybody.profit,
+      ...(threshold === undefined ? {} : { threshold }),
+    });
+  };
+  return view;
 }

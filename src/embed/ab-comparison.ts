@@ -7,84 +7,9 @@
  *
  * The A/B test page renders its comparison with abComparisonView.
  */
-import { rateBars, rateRows } from "../components/rate-bars.js";
-import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
-import { twoProportionTest } from "../lib/ab.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { abTruth, numberColumn, responsive, stringColumn, telcoCustomers } from "../lib/load.js";
-
-export interface Arm {
-  variant: "A" | "B";
-  /** customers in the arm */
-  n: number;
-  /** of whom churned (observed) */
-  k: number;
-}
-
-const GROUP = { A: "A (control)", B: "B (offer)" };
-const pp = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : ""}${Math.abs(100 * x).toFixed(1)} pp`;
-
-/** Customers and churners per variant from the observed outcomes. */
-export function armsOf(variants: readonly string[], churned: ArrayLike<number>): [Arm, Arm] {
-  const arms: [Arm, Arm] = [
-    { variant: "A", n: 0, k: 0 },
-    { variant: "B", n: 0, k: 0 },
-  ];
-  variants.forEach((v, i) => {
-    const arm = v === "A" ? arms[0] : v === "B" ? arms[1] : null;
-    if (!arm) throw new Error(`row ${i}: unknown A/B variant ${JSON.stringify(v)}`);
-    arm.n++;
-    arm.k += churned[i];
-  });
-  return arms;
-}
-
-/** Churn rate by variant (Wilson intervals) with the effect B − A, its 95% CI and the true effect. */
-export function abComparisonView(
-  [A, B]: readonly [Arm, Arm],
-  trueEffect: number | undefined,
-  { width, onDownload }: { width: number; onDownload?: (format: DownloadFormat, name: string) => void },
-): HTMLElement {
-  const test = twoProportionTest(A.k, A.n, B.k, B.n);
-  const chart = rateBars(
-    [A, B].map((a) => ({ group: GROUP[a.variant], n: a.n, k: a.k })),
-    { width, title: "Churn rate by variant (95% Wilson interval)", label: "Churn rate in the test" },
-  );
-  const view = withDownloads(chart, {
-    name: "ab-comparison",
-    data: () =>
-      rateRows(
-        [A, B].map((a) => ({ group: a.variant, n: a.n, k: a.k })),
-        { groupColumn: "variant" },
-      ).map((row) => ({
-        ...row,
-        effect_b_minus_a: +test.diff.toFixed(6),
-        effect_ci95_low: +test.lo.toFixed(6),
-        effect_ci95_high: +test.hi.toFixed(6),
-        true_effect: trueEffect === undefined ? null : +trueEffect.toFixed(6),
-      })),
-    onDownload,
-  });
-  const note = document.createElement("p");
-  note.className = "rl-view-note";
-  note.textContent =
-    `Effect of the offer (B − A): ${pp(test.diff)}, 95% CI ${pp(test.lo)} to ${pp(test.hi)}, z = ${test.z.toFixed(2)}.` +
-    (trueEffect === undefined
-      ? ""
-      : ` True effect in the simulation: ${pp(trueEffect)} (${test.lo <= trueEffect && trueEffect <= test.hi ? "inside" : "outside"} the interval).`);
-  view.append(note);
-  view.dataset.summary = JSON.stringify({
-    nA: A.n,
-    kA: A.k,
-    nB: B.n,
-    kB: B.k,
-    diff: test.diff,
-    lo: test.lo,
-    hi: test.hi,
-    truth: trueEffect,
-  });
-  return view;
-}
+import { abComparisonView, armsOf } from "../components/ab-comparison.js";
 
 /** The A/B comparison of the Telco test. Options: width. */
 export async function AbComparison(options: Record<string, unknown> = {}): Promise<Node> {

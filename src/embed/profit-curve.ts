@@ -6,64 +6,12 @@
  *
  * The Retention page renders its curve with profitCurveView, so the page and every embed draw the same chart.
  */
-import { profitCurveChart } from "../components/profit-curve.js";
-import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
+import { profitCurveView } from "../components/profit-curve.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { formatRupees, policyAt } from "../lib/profit.js";
 import { foodScores, responsive } from "../lib/load.js";
-import { profitScenario, type ProfitScenario } from "../lib/profit-scenario.js";
+import { profitScenario } from "../lib/profit-scenario.js";
 import { economicsOf } from "./economics.js";
-
-export interface ProfitCurveViewOptions {
-  width: number;
-  onDownload?: (format: DownloadFormat, name: string) => void;
-}
-
-/** The profit curve with SVG/PNG/CSV downloads; update() redraws it in place and refreshes its data attributes. */
-export type ProfitCurveView = HTMLDivElement & {
-  update(scenario: ProfitScenario, threshold?: number): void;
-};
-
-/**
- * An empty profit-curve view at a width; call update() with a scenario (and the threshold chosen on the page, an
- * orange rule) to draw it, and again on every change: the chart is moved in place, not rebuilt.
- */
-export function profitCurveView({ width, onDownload }: ProfitCurveViewOptions): ProfitCurveView {
-  const chart = profitCurveChart({ width });
-  let current: ProfitScenario | null = null;
-  const view = withDownloads(chart.node, {
-    name: "profit-curve",
-    data: () =>
-      (current?.samples ?? []).map((d) => ({
-        threshold: d.threshold,
-        customers_targeted: d.targeted,
-        share_targeted: +d.fraction.toFixed(6),
-        expected_profit_inr: +d.profit.toFixed(2),
-      })),
-    onDownload,
-  }) as ProfitCurveView;
-  view.update = (s, threshold) => {
-    current = s;
-    chart.update({
-      samples: s.samples,
-      optimum: { threshold: s.best.threshold, profit: s.best.profit },
-      theoretical: s.theory,
-      nobody: s.nobody.profit,
-      everybody: s.everybody.profit,
-      threshold,
-    });
-    view.dataset.summary = JSON.stringify({
-      optimum: s.best.threshold,
-      optimumProfit: s.best.profit,
-      optimumTargeted: s.best.targeted,
-      theoretical: s.theory,
-      nobody: s.nobody.profit,
-      everybody: s.everybody.profit,
-      ...(threshold === undefined ? {} : { threshold }),
-    });
-  };
-  return view;
-}
 
 /**
  * The profit curve for the given economics (defaults: LTV ₹500, coupon ₹50, contact ₹2, acceptance 30%), on the

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { randomLcg } from "d3";
 import { calibrate, fitIsotonic, fitPlatt, sigmoid } from "../../models/calibrate.js";
-import { repeatedStratifiedKFold, stratifiedSplit } from "../../models/cv.js";
+import { repeatedStratifiedKFold, stratifiedSplit } from "../../models/splits.js";
 
 describe("calibration", () => {
   it("fitPlatt recovers the slope and intercept that generated the labels", () => {

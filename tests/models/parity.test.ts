@@ -6,7 +6,7 @@ import { TELCO_SPEC, encodeRows, featureLayout } from "../../src/lib/features.js
 import { probabilityShap } from "../../src/lib/shap-display.js";
 import { predictMargin as tsMargin, prepareTrees, treeShap } from "../../src/lib/treeshap.js";
 import { fitPlatt, sigmoid, type Platt } from "../../models/calibrate.js";
-import { stratifiedSplit } from "../../models/cv.js";
+import { stratifiedSplit } from "../../models/splits.js";
 import { exportOnnx } from "../../models/onnx.js";
 import { marginShap } from "../../models/shap.js";
 import { predictMargin, subset, trainBooster, type Dataset, type TreeParams } from "../../models/train.js";

@@ -4,7 +4,7 @@
  * is touched only for scoring, so the out-of-fold figures are honest.
  */
 import { calibrateAll, fitIsotonic, fitPlatt, sigmoid, type Platt } from "./calibrate.js";
-import { repeatedStratifiedKFold, stratifiedSplit } from "./cv.js";
+import { repeatedStratifiedKFold, stratifiedSplit } from "./splits.js";
 import { logisticMargin, trainLogistic, type LogisticOptions } from "./logistic.js";
 import { meanSd, summarize, type ScoreSummary } from "./metrics.js";
 import { predictMargin, subset, trainBooster, trainRounds, type Dataset, type TreeParams } from "./train.js";
