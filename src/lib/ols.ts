@@ -84,46 +84,50 @@ export function robustOls(columns: readonly ArrayLike<number>[], y: ArrayLike<nu
         throw new Error(`invalid value in column ${j}, row ${i}: ${columns[j]![i]}`);
     }
   }
-  const xtx = columns.map(() => new Array<number>(p).fill(0));
+  // Rows are copied once into a flat row-major array: the loops below touch every x_ia p times.
+  const X = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) X[i * p + j] = columns[j]![i]!;
+  const xtx = new Float64Array(p * p);
   const xty = new Array<number>(p).fill(0);
   for (let i = 0; i < n; i++) {
+    const o = i * p;
     for (let a = 0; a < p; a++) {
-      const xa = columns[a]![i]!;
+      const xa = X[o + a]!;
       xty[a] += xa * y[i]!;
-      for (let b = 0; b <= a; b++) xtx[a]![b] += xa * columns[b]![i]!;
+      for (let b = 0; b <= a; b++) xtx[a * p + b] += xa * X[o + b]!;
     }
   }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtx[b]![a] = xtx[a]![b]!;
-  const inv = inverseSpd(xtx);
+  const inv = inverseSpd(columns.map((_, a) => columns.map((_, b) => xtx[Math.max(a, b) * p + Math.min(a, b)]!)));
+  const flatInv = Float64Array.from(inv.flat());
   const coef = inv.map((row) => row.reduce((s, v, b) => s + v * xty[b]!, 0));
 
-  const meat = columns.map(() => new Array<number>(p).fill(0));
-  const x = new Array<number>(p);
+  const meat = new Float64Array(p * p);
   let rss = 0;
   let maxLeverage = 0;
   for (let i = 0; i < n; i++) {
+    const o = i * p;
     let fitted = 0;
-    for (let a = 0; a < p; a++) {
-      x[a] = columns[a]![i]!;
-      fitted += coef[a]! * x[a];
-    }
+    for (let a = 0; a < p; a++) fitted += coef[a]! * X[o + a]!;
     const e = y[i]! - fitted;
     rss += e * e;
     let h = 0; // h_ii = x_iᵀ (XᵀX)⁻¹ x_i
     for (let a = 0; a < p; a++) {
       let s = 0;
-      for (let b = 0; b < p; b++) s += inv[a]![b]! * x[b];
-      h += x[a] * s;
+      for (let b = 0; b < p; b++) s += flatInv[a * p + b]! * X[o + b]!;
+      h += X[o + a]! * s;
     }
     maxLeverage = Math.max(maxLeverage, h);
     if (hc !== "HC0" && !(h < 1 - 1e-9)) {
       throw new Error(`${hc} is undefined: row ${i} has leverage ${h} (it alone determines a coefficient)`);
     }
     const w = hc === "HC0" ? e * e : hc === "HC2" ? (e * e) / (1 - h) : (e * e) / (1 - h) ** 2;
-    for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) meat[a]![b] += w * x[a] * x[b];
+    for (let a = 0; a < p; a++) {
+      const wa = w * X[o + a]!;
+      for (let b = 0; b <= a; b++) meat[a * p + b] += wa * X[o + b]!;
+    }
   }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat[b]![a] = meat[a]![b]!;
-  const vcov = multiply(multiply(inv, meat), inv);
+  const meatRows = columns.map((_, a) => columns.map((_, b) => meat[Math.max(a, b) * p + Math.min(a, b)]!));
+  const vcov = multiply(multiply(inv, meatRows), inv);
   return { coef, vcov, se: vcov.map((row, j) => Math.sqrt(row[j]!)), rss, maxLeverage };
 }
 
