@@ -12,6 +12,8 @@ export type Scorer = (sample: Int32Array) => ArrayLike<number>;
 export interface BootstrapSummary {
   /** on the data as observed */
   estimate: number;
+  /** mean over the bootstrap samples (far from `estimate` = the statistic is biased or skewed; trust lo/hi less) */
+  mean: number;
   /** standard deviation over the bootstrap samples */
   se: number;
   /** percentile interval */
@@ -92,7 +94,8 @@ function summarise(estimate: number, draws: Float64Array, alpha: number): Bootst
   for (const d of draws) mean += d / draws.length;
   let ss = 0;
   for (const d of draws) ss += (d - mean) ** 2;
-  return { estimate, se: Math.sqrt(ss / (draws.length - 1)), lo: quantile(alpha / 2), hi: quantile(1 - alpha / 2) };
+  const se = Math.sqrt(ss / (draws.length - 1));
+  return { estimate, mean, se, lo: quantile(alpha / 2), hi: quantile(1 - alpha / 2) };
 }
 
 /**
