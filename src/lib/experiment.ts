@@ -141,6 +141,11 @@ export interface ExperimentAnalysis {
   adjusted: AdjustedEstimate;
   /** 1 − (adjusted SE / stratified SE)²: the share of the variance the covariate removes beyond the strata */
   varianceReduction: number;
+  /**
+   * 1 − (adjusted SE / unstratified SE)²: the share of the simple difference's variance that stratifying and adjusting
+   * remove together; the `r2` to plan the next test with (power.ts), whose formulas start from the simple difference.
+   */
+  planningR2: number;
 }
 
 /**
@@ -158,7 +163,13 @@ export function analyseExperiment(
   // and `adjusted` differ by the covariate only.
   const stratified = stratifiedDifference(outcome, treated, stratum, alpha);
   const adjusted = linAdjusted(outcome, treated, [covariate, ...strata], { hc, alpha });
-  return { unstratified, stratified, adjusted, varianceReduction: 1 - (adjusted.se / stratified.se) ** 2 };
+  return {
+    unstratified,
+    stratified,
+    adjusted,
+    varianceReduction: 1 - (adjusted.se / stratified.se) ** 2,
+    planningR2: 1 - (adjusted.se / unstratified.se) ** 2,
+  };
 }
 
 /** Holm's step-down adjusted p-values (family-wise error control, uniformly more powerful than Bonferroni). */

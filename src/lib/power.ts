@@ -12,7 +12,7 @@ export interface PowerOptions {
   power?: number;
   /**
    * Share of the outcome's variance the adjustment removes (the R² of the covariate and strata within arms; the
-   * measured one is ExperimentAnalysis.varianceReduction). 0 = the unadjusted difference in proportions.
+   * measured one is ExperimentAnalysis.planningR2). 0 = the unadjusted difference in proportions.
    */
   r2?: number;
 }

@@ -149,6 +149,7 @@ describe("analyseExperiment, holmAdjust and groupEffects", () => {
     const a = analyseExperiment(data);
     assert.ok(a.adjusted.se < a.stratified.se, `${a.adjusted.se} ≥ ${a.stratified.se}`);
     assert.ok(a.varianceReduction > 0.1 && a.varianceReduction < 1, `${a.varianceReduction}`);
+    close(a.planningR2, 1 - (a.adjusted.se / a.unstratified.se) ** 2, 1e-12);
     close(a.stratified.estimate, stratifiedDifference(outcome, treated, stratum).estimate, 1e-12);
     assert.ok(Math.abs(a.adjusted.estimate - a.stratified.estimate) < 2 * a.stratified.se);
   });
