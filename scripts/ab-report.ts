@@ -150,13 +150,13 @@ for (const name of Object.keys(boot.gain)) {
   const g = boot.gain[name]!;
   const ar = boot.area[name]!;
   console.log(
-    `  ${name.padEnd(13)} gain ${g.estimate.toFixed(1)} churners (95% ${g.lo.toFixed(1)} to ${g.hi.toFixed(1)}, SE ${g.se.toFixed(1)}, bootstrap mean ${g.mean.toFixed(1)});` +
+    `  ${name.padEnd(13)} gain ${g.estimate.toFixed(1)} churners (95% ${g.lo.toFixed(1)} to ${g.hi.toFixed(1)}, normal ${g.normalLo.toFixed(1)} to ${g.normalHi.toFixed(1)}, SE ${g.se.toFixed(1)}, bootstrap mean ${g.mean.toFixed(1)});` +
       ` area ${ar.estimate.toFixed(1)} (95% ${ar.lo.toFixed(1)} to ${ar.hi.toFixed(1)})`,
   );
 }
 for (const v of boot.versus) {
   console.log(
-    `  ${v.a} − ${v.b}: gain ${v.gain.estimate.toFixed(1)} (95% ${v.gain.lo.toFixed(1)} to ${v.gain.hi.toFixed(1)}, SE ${v.gain.se.toFixed(1)}, bootstrap mean ${v.gain.mean.toFixed(1)});` +
+    `  ${v.a} − ${v.b}: gain ${v.gain.estimate.toFixed(1)} (95% ${v.gain.lo.toFixed(1)} to ${v.gain.hi.toFixed(1)}, normal ${v.gain.normalLo.toFixed(1)} to ${v.gain.normalHi.toFixed(1)}, SE ${v.gain.se.toFixed(1)}, bootstrap mean ${v.gain.mean.toFixed(1)});` +
       ` area ${v.area.estimate.toFixed(1)} (95% ${v.area.lo.toFixed(1)} to ${v.area.hi.toFixed(1)})`,
   );
 }
@@ -236,7 +236,7 @@ for (let r = 1; r <= rerandomisations; r++) {
       Object.fromEntries(CHECKED.map((k) => [k, f(summaries[k])])) as Record<Checked, Interval>;
     qiniIntervals.push({
       percentile: each((s) => [s.lo, s.hi]),
-      normal: each((s) => [s.estimate - 1.959964 * s.se, s.estimate + 1.959964 * s.se]),
+      normal: each((s) => [s.normalLo, s.normalHi]),
     });
   }
 }

@@ -3,7 +3,7 @@
  * fraction and of the Qini area, for several rankings at once and for their differences (docs/experiments.md).
  * Pure functions, no Node or DOM imports; the same seed gives the same intervals everywhere.
  */
-import { qiniCurve, stratumUplift, type QiniPoint, type UpliftRow } from "./ab.js";
+import { normalQuantile, qiniCurve, stratumUplift, type QiniPoint, type UpliftRow } from "./ab.js";
 import { seededUniform } from "./random.js";
 
 /** Scores for the customers of a bootstrap sample (original row indices, repeats allowed), in the sample's order. */
@@ -19,6 +19,12 @@ export interface BootstrapSummary {
   /** percentile interval */
   lo: number;
   hi: number;
+  /**
+   * normal interval, estimate ± z · se: centred on the estimate, so it does not carry a shift of the bootstrap
+   * distribution (a refitted model is worse on samples with repeats); the one to show for the refitted uplift ranking
+   */
+  normalLo: number;
+  normalHi: number;
 }
 
 export interface QiniComparison {
@@ -95,7 +101,9 @@ function summarise(estimate: number, draws: Float64Array, alpha: number): Bootst
   let ss = 0;
   for (const d of draws) ss += (d - mean) ** 2;
   const se = Math.sqrt(ss / (draws.length - 1));
-  return { estimate, mean, se, lo: quantile(alpha / 2), hi: quantile(1 - alpha / 2) };
+  const z = normalQuantile(1 - alpha / 2);
+  const [lo, hi] = [quantile(alpha / 2), quantile(1 - alpha / 2)];
+  return { estimate, mean, se, lo, hi, normalLo: estimate - z * se, normalHi: estimate + z * se };
 }
 
 /**

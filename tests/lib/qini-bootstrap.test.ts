@@ -53,6 +53,8 @@ describe("Qini bootstrap", () => {
     close(a.versus[0]!.gain.estimate, a.gain.uplift!.estimate - a.gain.risk!.estimate, 1e-9);
     for (const s of [a.gain.uplift!, a.gain.risk!, a.area.uplift!, a.versus[0]!.gain]) {
       assert.ok(s.lo <= s.hi && s.se > 0, JSON.stringify(s));
+      close(s.normalHi - s.estimate, 1.959964 * s.se, 1e-5);
+      close(s.estimate - s.normalLo, 1.959964 * s.se, 1e-5);
     }
   });
 
