@@ -10,7 +10,7 @@
  */
 
 import type { OfferEconomics } from "./cost-model.js";
-import { mulberry32 } from "./random.js";
+import { seededUniform } from "./random.js";
 import {
   bestPolicy,
   policyAtPoint,
@@ -98,7 +98,7 @@ export function bootstrapOptima(
   }
   const estimates = candidates.map((c) => optimumProfit(c.ranking, e, { rule }));
   const samples = candidates.map(() => new Float64Array(resamples));
-  const random = mulberry32(seed);
+  const random = seededUniform(seed);
   const counts = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {
     resampleCounts(n, random, counts);

@@ -1,7 +1,10 @@
-/** Seeded pseudo-random numbers, so that a bootstrap gives the same interval on every build. Browser-safe. */
+/** Seeded randomness for the statistics that resample (bootstraps), so an interval is the same on every build. */
 
-/** mulberry32: a small 32-bit generator, uniform on [0, 1); good enough for resampling, not for cryptography. */
-export function mulberry32(seed: number): () => number {
+/**
+ * A seeded uniform [0, 1) source (mulberry32, a small 32-bit generator): the same stream in Node and the browser;
+ * good enough for resampling, not for cryptography.
+ */
+export function seededUniform(seed: number): () => number {
   if (!Number.isInteger(seed)) throw new Error(`invalid seed: ${seed}`);
   let a = seed >>> 0;
   return () => {

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bootstrapOptima, optimumProfit, quantile, resampleCounts } from "../../src/lib/bootstrap.js";
-import { mulberry32 } from "../../src/lib/random.js";
+import { seededUniform } from "../../src/lib/random.js";
 import { rankByChurn, rankByExpectedProfit } from "../../src/lib/targeting.js";
 import { customers, gift } from "./value-fixture.js";
 
-describe("mulberry32", () => {
+describe("seededUniform", () => {
   it("repeats its sequence for a seed and stays in [0, 1)", () => {
-    const a = mulberry32(14);
-    const b = mulberry32(14);
+    const a = seededUniform(14);
+    const b = seededUniform(14);
     const draws = Array.from({ length: 10_000 }, () => a());
     assert.deepEqual(
       draws.slice(0, 5),
@@ -17,14 +17,14 @@ describe("mulberry32", () => {
     assert.ok(draws.every((x) => x >= 0 && x < 1));
     const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
     assert.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean}`);
-    assert.notEqual(mulberry32(15)(), mulberry32(14)());
-    assert.throws(() => mulberry32(1.5), /invalid seed: 1.5/);
+    assert.notEqual(seededUniform(15)(), seededUniform(14)());
+    assert.throws(() => seededUniform(1.5), /invalid seed: 1.5/);
   });
 });
 
 describe("resampleCounts and quantile", () => {
   it("draws n customers with replacement", () => {
-    const counts = resampleCounts(1000, mulberry32(1));
+    const counts = resampleCounts(1000, seededUniform(1));
     assert.equal(
       counts.reduce((s, c) => s + c, 0),
       1000,
@@ -53,7 +53,7 @@ describe("optimumProfit", () => {
 
 describe("bootstrapOptima", () => {
   // 2,000 customers with values: a noisy model and a better one of the same churners
-  const random = mulberry32(7);
+  const random = seededUniform(7);
   const n = 2000;
   const truth = Array.from({ length: n }, () => random() * 0.6);
   const churned = truth.map((t) => (random() < t ? 1 : 0));
