@@ -258,11 +258,20 @@ export function stratumUplift(rows: Iterable<UpliftRow>, { strength = 20 } = {})
   for (const r of rows) {
     if (r.outcome !== 0 && r.outcome !== 1) throw new Error(`invalid outcome: ${r.outcome}`);
     let cell = cells.get(r.stratum);
-    if (!cell) cells.set(r.stratum, (cell = { nA: 0, kA: 0, nB: 0, kB: 0 }));
+    if (!cell) {
+      cell = { nA: 0, kA: 0, nB: 0, kB: 0 };
+      cells.set(r.stratum, cell);
+    }
     if (r.treated) {
-      (cell.nB++, (cell.kB += r.outcome), nB++, (kB += r.outcome));
+      cell.nB++;
+      cell.kB += r.outcome;
+      nB++;
+      kB += r.outcome;
     } else {
-      (cell.nA++, (cell.kA += r.outcome), nA++, (kA += r.outcome));
+      cell.nA++;
+      cell.kA += r.outcome;
+      nA++;
+      kA += r.outcome;
     }
   }
   if (nA === 0 || nB === 0) throw new Error(`both arms need customers: ${nA} in A, ${nB} in B`);
@@ -340,8 +349,13 @@ export function qiniCurve(
     let e = s;
     while (e < n && scores[order[e]!] === scores[order[s]!]) {
       const i = order[e]!;
-      if (treated[i]) (nB++, (yB += churned[i]!));
-      else (nA++, (yA += churned[i]!));
+      if (treated[i]) {
+        nB++;
+        yB += churned[i]!;
+      } else {
+        nA++;
+        yA += churned[i]!;
+      }
       e++;
     }
     const gain = nA === 0 ? 0 : (yA * nB) / nA - yB;

@@ -73,10 +73,15 @@ export function stratifiedDifference(
   const cells = new Map<string, number[]>();
   for (let i = 0; i < outcome.length; i++) {
     let c = cells.get(stratum[i]!);
-    if (!c) cells.set(stratum[i]!, (c = [0, 0, 0, 0, 0, 0]));
+    if (!c) {
+      c = [0, 0, 0, 0, 0, 0];
+      cells.set(stratum[i]!, c);
+    }
     const o = treated[i] ? 3 : 0;
     const y = outcome[i]!;
-    (c[o]!++, (c[o + 1]! += y), (c[o + 2]! += y * y));
+    c[o]!++;
+    c[o + 1]! += y;
+    c[o + 2]! += y * y;
   }
   const n = outcome.length;
   let estimate = 0;

@@ -154,7 +154,10 @@ export function bootstrapQini(
     let k = 0;
     for (const cell of members)
       for (let j = 0; j < cell.length; j++) sample[k++] = cell[Math.floor(random() * cell.length)]!;
-    measure(sample).forEach((m, s) => ((gains[s]![r] = m.gain), (areas[s]![r] = m.area)));
+    measure(sample).forEach((m, s) => {
+      gains[s]![r] = m.gain;
+      areas[s]![r] = m.area;
+    });
   }
   const gain: Record<string, BootstrapSummary> = {};
   const area: Record<string, BootstrapSummary> = {};
@@ -163,7 +166,7 @@ export function bootstrapQini(
     area[name] = summarise(observed[s]!.area, areas[s]!, alpha);
   });
   const versus: QiniComparison[] = [];
-  names.forEach((a, s) =>
+  names.forEach((a, s) => {
     names.slice(s + 1).forEach((b, t) => {
       const u = s + 1 + t;
       const diff = (x: Float64Array[]) => x[s]!.map((v, r) => v - x[u]![r]!);
@@ -173,7 +176,7 @@ export function bootstrapQini(
         gain: summarise(observed[s]!.gain - observed[u]!.gain, diff(gains), alpha),
         area: summarise(observed[s]!.area - observed[u]!.area, diff(areas), alpha),
       });
-    }),
-  );
+    });
+  });
   return { fraction, reps, seed, gain, area, versus };
 }

@@ -41,7 +41,9 @@ describe("robustOls and linAdjusted", () => {
     const xc = lin.x.map((v) => v - 2);
     const t = lin.t.map((b) => (b ? 1 : 0));
     const fit = robustOls([lin.x.map(() => 1), t, xc, xc.map((v, i) => v * t[i]!)], lin.y, "HC2");
-    [0.7, -0.3, 0.4, -0.2].forEach((b, j) => close(fit.coef[j]!, b, 1e-12));
+    [0.7, -0.3, 0.4, -0.2].forEach((b, j) => {
+      close(fit.coef[j]!, b, 1e-12);
+    });
     close(fit.se[1]!, 0.3345217);
     close(fit.maxLeverage, 0.7, 1e-12);
     close(fit.rss, 2 * (0.01 + 0.09) + 2 * (0.04 + 0.36), 1e-12);
@@ -156,7 +158,9 @@ describe("analyseExperiment, holmAdjust and groupEffects", () => {
 
   it("holmAdjust(0.01, 0.04, 0.03, 0.005) = 0.03, 0.06, 0.06, 0.02", () => {
     // sorted: 0.005 · 4 = 0.02, 0.01 · 3 = 0.03, 0.03 · 2 = 0.06, max(0.04 · 1, 0.06) = 0.06
-    holmAdjust([0.01, 0.04, 0.03, 0.005]).forEach((p, i) => close(p, [0.03, 0.06, 0.06, 0.02][i]!, 1e-12));
+    holmAdjust([0.01, 0.04, 0.03, 0.005]).forEach((p, i) => {
+      close(p, [0.03, 0.06, 0.06, 0.02][i]!, 1e-12);
+    });
     assert.throws(() => holmAdjust([0.5, 1.5]), /invalid p-value at 1: 1.5/);
   });
 

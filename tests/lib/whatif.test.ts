@@ -172,8 +172,8 @@ describe("topDrivers", () => {
   it("lists the largest contributions with their direction", () => {
     const lines = topDrivers(explanation, 2, { a: "x" });
     assert.equal(lines.length, 2);
-    assert.match(lines[0], /^a = x: \+30\.0 pp towards churn$/);
-    assert.match(lines[1], /^c = —: \+15\.0 pp towards churn$/);
+    assert.match(lines[0], /^A = x: \+30\.0 pp towards churn$/);
+    assert.match(lines[1], /^C = —: \+15\.0 pp towards churn$/);
   });
 });
 
