@@ -96,6 +96,8 @@ function writeAll(fd: number, buf: Buffer): void {
 
 /** Size of a probe written by the health check: about two of the largest lines. */
 const PROBE_BYTES = 8192;
+/** An upper bound of one stored line: the 2 KiB body, re-serialized, plus the server's fields. */
+const LINE_MAX = 4096;
 
 /** The append-only, rotating, fsynced audit file set of one writer. */
 export class AuditStore {
@@ -142,7 +144,8 @@ export class AuditStore {
       this.size += buf.length;
       this.failure = null;
     } catch (error) {
-      this.failure = `${join(this.dir, segmentName(this.seq))}: ${(error as Error).message}`;
+      const where = this.fd < 0 ? this.dir : join(this.dir, segmentName(this.seq));
+      this.failure = `${where}: ${(error as Error).message}`;
       this.undo();
       throw new StoreError(this.failure);
     }
@@ -198,7 +201,8 @@ export class AuditStore {
       }
       const seqs = segments(this.dir);
       const shipped = readShipped(this.dir);
-      const full = this.size + PROBE_BYTES > this.limits.segmentBytes;
+      // The next line would need a new segment, and there is no room for one.
+      const full = this.size + LINE_MAX > this.limits.segmentBytes;
       if (full && seqs.length >= this.limits.segments && (!shipped || shipped.segment <= seqs[0]!))
         throw new Error(`audit storage budget spent (${seqs.length} segments), the shipper is behind`);
       this.failure = null;

@@ -229,6 +229,75 @@ describe("audit storage full (a 64 KiB tmpfs)", { skip: canMount ?? false }, () 
   });
 });
 
+describe("audit storage read-only (a tmpfs mounted ro)", { skip: canMount ?? false }, () => {
+  let disk: string;
+  let service: AuditProcess;
+  let site: Site;
+  before(async () => {
+    disk = join(work, "readonly");
+    await mkdir(disk);
+    assert.equal(mountTmpfs(disk, "1m"), null);
+    // Read-only before the service opens anything (a remount to ro is refused while a file is open for writing).
+    assert.equal(spawnSync("mount", ["-o", "remount,ro", disk]).status, 0);
+    service = await startAuditProcess({ AUDIT_DIR: join(disk, "audit") });
+    site = await startSite({ dist, auditUpstream: `127.0.0.1:${service.port}` });
+  });
+  after(async () => {
+    await site?.stop();
+    await service?.stop();
+    spawnSync("umount", [disk]);
+  });
+
+  it("answers 503 and fails its health check while the volume is read-only, and recovers", async () => {
+    const refused = event();
+    const reply = await post(site.url, "/api/audit", refused.body, source(1));
+    assert.equal(reply.status, 503, reply.body);
+    assert.equal((await health(service)).status, 503);
+    assert.match(service.errors(), /not stored, answered 503.*readonly\/audit/, "the error line names the folder");
+    assert.equal(spawnSync("mount", ["-o", "remount,rw", disk]).status, 0);
+    assert.equal((await health(service)).status, 200);
+    assert.equal((await post(site.url, "/api/audit", refused.body, source(2))).status, 204, "the retry is stored");
+    assert.deepEqual(
+      (await readAuditRecords(join(disk, "audit"))).map((r) => r.id),
+      [refused.id],
+    );
+  });
+});
+
+describe("audit storage budget (segments × size)", () => {
+  it("refuses (503, failing health) rather than delete a segment the shipper has not shipped; deletes it once shipped", async () => {
+    const dir = join(work, "budget");
+    const service = await startAuditProcess({ AUDIT_DIR: dir, AUDIT_SEGMENT_BYTES: "8192", AUDIT_SEGMENTS: "2" });
+    const url = `http://127.0.0.1:${service.port}/`;
+    try {
+      let stored = 0;
+      let status = 204;
+      for (; status === 204; stored++) {
+        assert.ok(stored < 200, "the budget never ran out");
+        status = (
+          await post(url, "/events", event({ chart: `budget-${stored}-${"x".repeat(60)}`, format: "png" }).body)
+        ).status;
+      }
+      stored -= 1;
+      assert.equal(status, 503);
+      assert.equal((await health(service)).status, 503, "the health check shows the spent budget");
+      assert.match(service.errors(), /budget spent/);
+      assert.equal((await readAuditRecords(dir)).length, stored, "nothing was deleted to make room");
+      // The shipper ships everything (to nowhere, here): the oldest segment may go, and events are stored again.
+      const { shipPending } = await import("../../server/audit-ship.js");
+      assert.equal(await shipPending(dir, async () => {}), stored);
+      assert.equal((await post(url, "/events", event().body)).status, 204);
+      const h = await health(service);
+      assert.equal(h.status, 200, JSON.stringify(h.body));
+      const files = (await readdir(dir)).filter((f) => f.endsWith(".jsonl"));
+      assert.ok(files.length <= 2, `at most AUDIT_SEGMENTS files: ${files}`);
+      console.log(`# budget: 2 segments of 8 KiB held ${stored} events, then 503 until shipped`);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
 describe("N accepted events give N valid lines across restarts", () => {
   const dir = () => join(work, "restarts");
   const AUDIT_DIR = () => dir();
