@@ -69,8 +69,9 @@ COPY --from=audit-build /app/build/audit/ /opt/audit/
 RUN install -d -o 101 -g 0 -m 0775 /var/log/retention-lab
 USER 101
 VOLUME ["/var/log/retention-lab"]
+# The same check as the Kubernetes readiness probe: the service's own health (a probe write), over bash's /dev/tcp.
 HEALTHCHECK --interval=10s --timeout=3s --retries=2 \
-  CMD node -e "fetch('http://127.0.0.1:8081/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 CMD ["node", "/opt/audit/audit-service.mjs"]
 
 # -------------------------------------------------------------------------------------------- runtime

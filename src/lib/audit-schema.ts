@@ -169,6 +169,8 @@ export function checkAuditEvent(input: unknown): Checked {
   const specs: Record<string, FieldSpec> = AUDIT_SCHEMA[event];
   const clean: AuditDetail = {};
   for (const [key, value] of Object.entries(detail)) {
+    // As in JSON, an undefined value is an absent field (an optional parameter a page did not have).
+    if (value === undefined) continue;
     const spec = Object.prototype.hasOwnProperty.call(specs, key) ? specs[key] : undefined;
     if (!spec) return { ok: false, error: `${event}: unknown field ${show(key)}` };
     const problem = fieldError(spec, value);

@@ -70,6 +70,16 @@ describe("audit schema", () => {
     }
   });
 
+  it("treats an undefined value as an absent field, as JSON does", () => {
+    const checked = checkAuditEvent({
+      id: ID,
+      event: "threshold_changed",
+      detail: { threshold: 0.4, model: undefined },
+    });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.event.detail, { threshold: 0.4 });
+  });
+
   it("keeps only validated values (a prototype key is an unknown field, not a lookup)", () => {
     const checked = checkAuditEvent(JSON.parse(`{"id":"${ID}","event":"page_view","detail":{"__proto__":1}}`));
     assert.equal(checked.ok, false);

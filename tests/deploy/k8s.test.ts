@@ -134,7 +134,7 @@ for (const [name, objects] of Object.entries(targets)) {
       const audit = sidecars[1]!;
       assert.match(
         audit.readinessProbe.exec.command.join(" "),
-        /127\.0\.0\.1:8081\/healthz/,
+        /\/dev\/tcp\/127\.0\.0\.1\/8081 .*GET \/healthz/,
         "readiness = storage health",
       );
       // The trail's budget fits its volume, with room for the health probe.
