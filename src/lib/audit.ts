@@ -144,6 +144,11 @@ export function audit(event: string, detail?: AuditDetail): void {
   }
 }
 
+// Events an earlier page could not deliver are sent as soon as this module loads in a browser, not only at the
+// page's first audit() call.
+if (typeof window !== "undefined" && typeof setTimeout === "function")
+  setTimeout(() => void flushAudit().catch(() => {}), 0);
+
 /** Forget the queue and counters (tests). */
 export function resetAudit(): void {
   queue = [];
