@@ -164,15 +164,22 @@ describe("audit endpoint: schema, user and storage", () => {
   });
 });
 
-/** Mount a tmpfs of `size` at `dir`, or say why not (the test is skipped then, never faked). */
+/** Run a mount command as root: directly when we are root, else through `sudo -n` (CI runners allow it). */
+function asRoot(command: string, args: string[]) {
+  const root = process.getuid?.() === 0;
+  return spawnSync(root ? command : "sudo", root ? args : ["-n", command, ...args], { encoding: "utf8" });
+}
+
+/** Mount a tmpfs of `size` at `dir`, owned by us, or say why not (the test is skipped then, never faked). */
 function mountTmpfs(dir: string, size: string): string | null {
-  const run = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { encoding: "utf8" });
+  const owner = `uid=${process.getuid?.() ?? 0},gid=${process.getgid?.() ?? 0}`;
+  const run = asRoot("mount", ["-t", "tmpfs", "-o", `size=${size},${owner},mode=0700`, "tmpfs", dir]);
   return run.status === 0 ? null : `cannot mount a tmpfs here (${(run.stderr || run.error?.message || "").trim()})`;
 }
 const canMount = await (async () => {
   const probe = await mkdtemp(join(tmpdir(), "audit-tmpfs-probe-"));
   const why = mountTmpfs(probe, "64k");
-  if (why === null) spawnSync("umount", [probe]);
+  if (why === null) asRoot("umount", [probe]);
   await rm(probe, { recursive: true, force: true });
   return why;
 })();
@@ -193,7 +200,7 @@ describe("audit storage full (a 64 KiB tmpfs)", { skip: canMount ?? false }, () 
   after(async () => {
     await site?.stop();
     await service?.stop();
-    spawnSync("umount", [disk]);
+    asRoot("umount", [disk]);
   });
 
   it("answers 503 once nothing more fits, never 204 for a record it did not store; the loss is visible", async () => {
@@ -238,14 +245,14 @@ describe("audit storage read-only (a tmpfs mounted ro)", { skip: canMount ?? fal
     await mkdir(disk);
     assert.equal(mountTmpfs(disk, "1m"), null);
     // Read-only before the service opens anything (a remount to ro is refused while a file is open for writing).
-    assert.equal(spawnSync("mount", ["-o", "remount,ro", disk]).status, 0);
+    assert.equal(asRoot("mount", ["-o", "remount,ro", disk]).status, 0);
     service = await startAuditProcess({ AUDIT_DIR: join(disk, "audit") });
     site = await startSite({ dist, auditUpstream: `127.0.0.1:${service.port}` });
   });
   after(async () => {
     await site?.stop();
     await service?.stop();
-    spawnSync("umount", [disk]);
+    asRoot("umount", [disk]);
   });
 
   it("answers 503 and fails its health check while the volume is read-only, and recovers", async () => {
@@ -254,7 +261,7 @@ describe("audit storage read-only (a tmpfs mounted ro)", { skip: canMount ?? fal
     assert.equal(reply.status, 503, reply.body);
     assert.equal((await health(service)).status, 503);
     assert.match(service.errors(), /not stored, answered 503.*readonly\/audit/, "the error line names the folder");
-    assert.equal(spawnSync("mount", ["-o", "remount,rw", disk]).status, 0);
+    assert.equal(asRoot("mount", ["-o", "remount,rw", disk]).status, 0);
     assert.equal((await health(service)).status, 200);
     assert.equal((await post(site.url, "/api/audit", refused.body, source(2))).status, 204, "the retry is stored");
     assert.deepEqual(
