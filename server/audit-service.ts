@@ -86,10 +86,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuditServi
 export function startAuditService(options: AuditServiceOptions): Promise<AuditService> {
   const store = new AuditStore(options.dir, options);
   const counters = { stored: 0, duplicates: 0, refused: 0, failed: 0 };
-  // Remembered across restarts: a page retrying an event whose 204 was lost to a crash gets 204 again, once.
-  const recent = new Set<string>(store.storedIds(RECENT_IDS));
   const log = (fields: object) =>
     process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
+  // Remembered across restarts: a page retrying an event whose 204 was lost to a crash gets 204 again, once.
+  const recent = new Set<string>();
+  try {
+    for (const id of store.storedIds(RECENT_IDS)) recent.add(id);
+  } catch (error) {
+    // Unreadable storage: start anyway, so the failure shows as 503s and a failing health check, not a crash loop.
+    log({ level: "error", msg: "stored event IDs not readable", reason: (error as Error).message });
+  }
 
   const answer = (res: ServerResponse, status: number, body?: object) => {
     if (status >= 400 && status !== 503) counters.refused += 1;

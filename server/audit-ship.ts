@@ -13,7 +13,7 @@
  *
  *   AUDIT_DIR=/var/log/retention-lab/audit node audit-ship.mjs
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { readShipped, segmentName, segments, writeShipped, type Position } from "./audit-store.js";
@@ -40,6 +40,7 @@ export async function shipPending(dir: string, out: Sink): Promise<number> {
     if (existsSync(path)) {
       const fd = openSync(path, "r");
       try {
+        pos = { segment: pos.segment, offset: lineStart(fd, pos.offset) };
         n = readSync(fd, buf, 0, CHUNK, pos.offset);
       } finally {
         closeSync(fd);
@@ -57,6 +58,23 @@ export async function shipPending(dir: string, out: Sink): Promise<number> {
       return lines;
     }
   }
+}
+
+/**
+ * Where shipping resumes: `offset` itself when it starts a line (the normal case), else the start of the line that
+ * holds it. The store cuts a segment back when a write fails after the line reached the file (fsync failed); the
+ * shipper may have shipped that line already (it is then shipped again, with its id, when the page's retry is
+ * stored), and new lines may since have filled the cut-off bytes: resuming mid-line would ship half a record.
+ */
+function lineStart(fd: number, offset: number): number {
+  const end = Math.min(offset, fstatSync(fd).size);
+  if (end === 0) return 0;
+  const back = Buffer.alloc(Math.min(end, 4096));
+  const n = readSync(fd, back, 0, back.length, end - back.length);
+  const at = back.subarray(0, n).lastIndexOf(0x0a);
+  // A line is at most 4 KiB (AUDIT_MAX_BODY plus the server's fields); no newline in the last 4 KiB means the file
+  // starts there.
+  return at < 0 ? end - n : end - n + at + 1;
 }
 
 /** A sink writing to a stream such as process.stdout, resolving when the stream has taken the bytes. */

@@ -305,6 +305,29 @@ describe("audit storage budget (segments × size)", () => {
   });
 });
 
+describe("audit shipper", () => {
+  it("resumes at a line start when the store has cut back a line it had already shipped", async () => {
+    const { shipPending } = await import("../../server/audit-ship.js");
+    const { segmentName } = await import("../../server/audit-store.js");
+    const dir = join(work, "cut-back");
+    await mkdir(dir);
+    const file = join(dir, segmentName(1));
+    const line = (id: string, pad = 0) => `${JSON.stringify({ id, pad: "x".repeat(pad) })}\n`;
+    const shipped: string[] = [];
+    const sink = async (bytes: Buffer) => void shipped.push(...bytes.toString("utf8").split("\n").filter(Boolean));
+    await writeFile(file, line("a") + line("b"));
+    assert.equal(await shipPending(dir, sink), 2);
+    // The store's write of "b" failed at fsync: it cuts the file back to "a", then stores "c" (longer) there.
+    await writeFile(file, line("a") + line("c", 40));
+    assert.equal(await shipPending(dir, sink), 1);
+    assert.deepEqual(
+      shipped.map((l) => JSON.parse(l).id),
+      ["a", "b", "c"],
+      "every shipped line whole; b again only if the page's retry stores it",
+    );
+  });
+});
+
 describe("N accepted events give N valid lines across restarts", () => {
   const dir = () => join(work, "restarts");
   const AUDIT_DIR = () => dir();
