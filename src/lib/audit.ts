@@ -102,6 +102,9 @@ export async function flushAudit(): Promise<void> {
           body: q[0],
           keepalive: true,
           credentials: "same-origin",
+          // An expired sign-in answers with a redirect to the sign-in page: that is "not stored, try later", never
+          // a success (following it could end on a 200 HTML page).
+          redirect: "manual",
         });
         status = res.status;
       } catch {

@@ -151,10 +151,12 @@ describe("audit client", () => {
     g.fetch = async (url: string, init: RequestInit) => {
       assert.equal(url, AUDIT_ENDPOINT);
       assert.equal(init.keepalive, true);
+      assert.equal(init.redirect, "manual", "a redirect (an expired sign-in) is not followed to a 200 page");
       sent.push(String(init.body));
       const status = answers.shift() ?? 204;
       if (status === 0) throw new Error("offline");
-      return { status };
+      // What fetch gives for a redirect with redirect: "manual": an opaque response with status 0.
+      return status === 302 ? { status: 0, type: "opaqueredirect" } : { status };
     };
     resetAudit();
   });
@@ -192,6 +194,15 @@ describe("audit client", () => {
     assert.equal(sent.length, 3);
     assert.equal(new Set(sent.map((b) => JSON.parse(b).id)).size, 1, "the same ID every time");
     assert.equal(store.has(AUDIT_QUEUE.storageKey), false);
+  });
+
+  it("keeps an event answered with a redirect to the sign-in page", async () => {
+    answers = [302];
+    audit("page_view", { page: "models" });
+    await settle();
+    assert.equal(auditStats.sent, 0);
+    assert.equal(auditStats.retries, 1);
+    assert.equal(JSON.parse(store.get(AUDIT_QUEUE.storageKey)!).length, 1);
   });
 
   it("drops an event the server refuses for good (422) and counts it", async () => {
