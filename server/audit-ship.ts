@@ -118,5 +118,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         },
       );
   });
+  process.stderr.write(`audit-ship: shipping ${dir} every ${interval} ms\n`);
   pass();
 }

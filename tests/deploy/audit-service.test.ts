@@ -75,6 +75,23 @@ async function health(service: AuditProcess): Promise<{ status: number; body: Re
   return { status: res.status, body: await res.json() };
 }
 
+/** The shipper as a process writing to `outFd`, polling every `intervalMs`; `ready` once it handles SIGTERM. */
+function shipperProcess(dir: string, outFd: number, intervalMs: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "server", "audit-ship.ts")], {
+    cwd: root,
+    env: { ...process.env, AUDIT_DIR: dir, AUDIT_SHIP_INTERVAL_MS: String(intervalMs) },
+    stdio: ["ignore", outFd, "pipe"],
+  });
+  let stderr = "";
+  const ready = new Promise<void>((resolve) =>
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (stderr.includes("audit-ship: shipping")) resolve();
+    }),
+  );
+  return { child, ready, exited: new Promise((r) => child.once("exit", r)) };
+}
+
 describe("audit endpoint: schema, user and storage", () => {
   let site: Site;
   before(async () => {
@@ -306,6 +323,34 @@ describe("audit storage budget (segments × size)", () => {
 });
 
 describe("audit shipper", () => {
+  it("ships at its stop what was stored since its last pass (a pod's shutdown: the shipper stops last)", async () => {
+    const dir = join(work, "rollout");
+    // A pass at start (nothing there yet), then none for an hour: only the stop can ship what follows.
+    const outFile = join(work, "rollout.jsonl");
+    const outFd = openSync(outFile, "a");
+    const service = await startAuditProcess({ AUDIT_DIR: dir });
+    const shipper = shipperProcess(dir, outFd, 3_600_000);
+    await shipper.ready;
+    const ids: string[] = [];
+    try {
+      for (let i = 0; i < 25; i++) {
+        const e = event({ chart: `rollout-${i}`, format: "svg" });
+        assert.equal((await post(`http://127.0.0.1:${service.port}/`, "/events", e.body)).status, 204);
+        ids.push(e.id);
+      }
+    } finally {
+      await service.stop();
+      shipper.child.kill("SIGTERM");
+      await shipper.exited;
+      closeSync(outFd);
+    }
+    const shipped = readFileSync(outFile, "utf8").split("\n").filter(Boolean);
+    assert.deepEqual(
+      shipped.map((l) => JSON.parse(l).id),
+      ids,
+    );
+  });
+
   it("resumes at a line start when the store has cut back a line it had already shipped", async () => {
     const { shipPending } = await import("../../server/audit-ship.js");
     const { segmentName } = await import("../../server/audit-store.js");
@@ -363,15 +408,9 @@ describe("N accepted events give N valid lines across restarts", () => {
   it("through a graceful restart and a SIGKILL while events arrive, with rotation, shipped once each", async () => {
     const out = join(work, "shipped.jsonl");
     const outFd = openSync(out, "a");
-    const startShipper = () => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, "server", "audit-ship.ts")], {
-        cwd: root,
-        env: { ...process.env, AUDIT_DIR: dir(), AUDIT_SHIP_INTERVAL_MS: "20" },
-        stdio: ["ignore", outFd, "inherit"],
-      });
-      return { child, exited: new Promise((r) => child.once("exit", r)) };
-    };
+    const startShipper = () => shipperProcess(dir(), outFd, 20);
     let shipper = startShipper();
+    await shipper.ready;
     const accepted = new Set<string>();
     const unanswered: string[] = [];
     let n = 0;
