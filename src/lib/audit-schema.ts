@@ -37,6 +37,7 @@ const probability = { type: "number", min: 0, max: 1 } as const;
 const money = { type: "number", min: 0, max: 1_000_000 } as const;
 const dataset = { type: "enum", values: ["telco", "food"] } as const;
 const customer = { type: "id" } as const;
+/** A model by its identifier (the score column, e.g. "oof_probability", or "xgboost"), not its display name. */
 const model = { type: "slug" } as const;
 /** The economics behind a targeting decision (src/food/retention.md sliders): what a list or threshold used. */
 const economics = {
