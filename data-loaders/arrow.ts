@@ -11,13 +11,8 @@ import {
   Schema,
   Struct,
   Table,
-  tableToIPC,
   Utf8,
 } from "apache-arrow";
-import { createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { writeStreamAtomic } from "./util/atomic-write.js";
 
 // Arrow IPC *stream* format throughout: it is what DuckDB-WASM's insertArrowFromIPCStream takes, and
 // Framework's FileAttachment.arrow() (apache-arrow's tableFromIPC) reads both the stream and the file format.
@@ -96,6 +91,7 @@ function columnData<T>(rows: readonly T[], name: keyof T & string, type: ArrowCo
 }
 
 const encoder = new TextEncoder();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole 7-bit range is the point (ASCII test)
 const ASCII = /^[\x00-\x7f]*$/;
 
 // One encode of the concatenated strings instead of one per value: per-value encoding (vectorFromArray) took most of
@@ -116,9 +112,24 @@ export function arrowTable<T>(rows: readonly T[], columns: ArrowColumns<T>): Tab
   return new Table(recordBatchOf(rows, columns));
 }
 
-/** Typed rows as Arrow IPC stream bytes; the same rows always give the same bytes. */
-export function rowsToArrowIPC<T>(rows: readonly T[], columns: ArrowColumns<T>): Uint8Array {
-  return tableToIPC(arrowTable(rows, columns), "stream");
+/**
+ * Typed rows as Arrow IPC stream bytes, built batch by batch (memory holds one batch of row objects at a time, so a
+ * generator of rows never materialises); the same rows always give the same bytes, and up to `batchSize` rows the
+ * bytes equal tableToIPC(…, "stream") of one batch.
+ */
+export function rowsToArrowIPC<T>(
+  rows: Iterable<T>,
+  columns: ArrowColumns<T>,
+  { batchSize = ARROW_BATCH_SIZE }: { batchSize?: number } = {},
+): Uint8Array {
+  const chunks = [...ipcStreamChunks(recordBatches(rows, columns, batchSize))];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 /** Groups an iterable into arrays of `size` (the last may be shorter), without materialising the whole input. */
@@ -174,25 +185,4 @@ export function* ipcStreamChunks(batches: Iterable<RecordBatch>): Generator<Uint
   }
   writer.finish(); // end-of-stream marker
   yield* sink.take();
-}
-
-/** Streams lazily generated rows as Arrow IPC stream bytes into `sink` (a file stream, stdout), with back-pressure. */
-export async function writeArrowStream<T>(
-  sink: NodeJS.WritableStream,
-  rows: Iterable<T>,
-  columns: ArrowColumns<T>,
-  { batchSize = ARROW_BATCH_SIZE }: { batchSize?: number } = {},
-): Promise<void> {
-  // pipeline (unlike pipe) forwards a failure anywhere, e.g. a bad value in a late batch, and rejects.
-  await pipeline(Readable.from(ipcStreamChunks(recordBatches(rows, columns, batchSize))), sink);
-}
-
-/** Streams lazily generated rows to an Arrow IPC stream file, atomically, in batches of `batchSize` rows. */
-export async function writeArrowFile<T>(
-  path: string,
-  rows: Iterable<T>,
-  columns: ArrowColumns<T>,
-  options: { batchSize?: number } = {},
-): Promise<void> {
-  await writeStreamAtomic(path, (temp) => writeArrowStream(createWriteStream(temp), rows, columns, options));
 }

@@ -1,15 +1,15 @@
 /**
- * The whole build-time pipeline: data → models → messages → artifacts in one folder (docs/architecture.md).
- * Deterministic for given inputs and seed: no clock, no unseeded randomness in anything it writes.
+ * The whole build-time pipeline, in stages (docs/architecture.md):
+ *   data (ingest + enrichment, generation) → model (cached: data-loaders/model-cache.ts) → messages → publish
+ * into one folder that the pages attach (src/data/ for the site). Deterministic for given inputs and seed: no clock,
+ * no unseeded randomness in anything it writes.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { buildModel, type ModelArtifacts } from "../models/pipeline.js";
+import type { ModelArtifacts } from "../models/pipeline.js";
+import { ARTIFACTS, type FoodCustomerRow, type MessageRow, type TelcoCustomerRow } from "../src/lib/artifacts.js";
 import { specFor, type RawRow } from "../src/lib/features.js";
 import { riskTier } from "../src/lib/tiers.js";
 import { DEFAULT_ECONOMICS, offerCouponCap } from "../src/lib/profit.js";
-import { rowsToArrowIPC, type ArrowColumns } from "./arrow.js";
-import { FOOD_ARROW_COLUMNS, FOOD_TRUTH, foodRows, type FoodRecord } from "./food/generate.js";
+import { FOOD_TRUTH, foodRows, type FoodRecord } from "./food/generate.js";
 import {
   generateMessages,
   providerIdentity,
@@ -18,8 +18,9 @@ import {
   type Driver,
   type Message,
 } from "./llm/index.js";
-import { ENRICHED_TELCO_ARROW_COLUMNS } from "./telco/arrow-columns.js";
-import { enrichTelco, telcoGroundTruth, type EnrichedTelcoRecord } from "./telco/enrich.js";
+import { cachedModel } from "./model-cache.js";
+import { Publication, refuseOut } from "./publish.js";
+import { enrichTelco, telcoGroundTruth } from "./telco/enrich.js";
 import { readTelco } from "./telco/ingest.js";
 
 export interface RunOptions {
@@ -39,7 +40,7 @@ export function llmIdentity(env = readEnv()): string {
 
 const DRIVERS_PER_ROW = 3;
 
-/** Per-row scores appended to a data set's table. */
+/** Per-row scores appended to a data set's table (src/lib/columns.ts SCORE_COLUMNS). */
 interface Scored {
   probability: number;
   oof_probability: number;
@@ -51,18 +52,6 @@ interface Scored {
   driver_2: string;
   driver_3: string;
 }
-
-const SCORED_COLUMNS: ArrowColumns<Scored> = [
-  ["probability", "float64"],
-  ["oof_probability", "float64"],
-  ["oof_uncalibrated", "float64"],
-  ["oof_logistic", "float64"],
-  ["risk_tier", "utf8"],
-  ["split", "utf8"],
-  ["driver_1", "utf8"],
-  ["driver_2", "utf8"],
-  ["driver_3", "utf8"],
-];
 
 /** The source features that raise this row's risk most, strongest first ("" when fewer raise it). */
 function topDrivers(model: ModelArtifacts, i: number, n = DRIVERS_PER_ROW): { index: number; value: number }[] {
@@ -92,18 +81,15 @@ function scoredRows(model: ModelArtifacts): Scored[] {
 }
 
 /** SHAP in probability terms, one column per source feature, keyed by id (never by row position). */
-function shapTable(model: ModelArtifacts, idColumn: string): Uint8Array {
+function shapRows(model: ModelArtifacts): { customer_id: string }[] {
   const g = model.shap.groups.length;
-  const rows = model.ids.map((id, i) => {
-    const row: Record<string, string | number> = { [idColumn]: id };
-    model.shap.groups.forEach((group, j) => (row[group] = model.shap.values[i * g + j]));
-    return row;
+  return model.ids.map((id, i) => {
+    const row: Record<string, string | number> = { customer_id: id };
+    model.shap.groups.forEach((group, j) => {
+      row[group] = model.shap.values[i * g + j];
+    });
+    return row as { customer_id: string };
   });
-  const columns = [
-    [idColumn, "utf8"],
-    ...model.shap.groups.map((group) => [group, "float64"]),
-  ] as unknown as ArrowColumns<Record<string, string | number>>;
-  return rowsToArrowIPC(rows, columns);
 }
 
 function driversOf(model: ModelArtifacts, i: number, row: RawRow): Driver[] {
@@ -119,58 +105,22 @@ function driversOf(model: ModelArtifacts, i: number, row: RawRow): Driver[] {
   });
 }
 
-interface MessageRow {
-  id: string;
-  text: string;
-  source: string;
-  provider: string;
-  model: string;
-  prompt_hash: string;
-  prompt_version: string;
-  generated_at: string;
-  reason: string;
-  template: string;
-}
-
-const MESSAGE_COLUMNS: ArrowColumns<MessageRow> = [
-  ["id", "utf8"],
-  ["text", "utf8"],
-  ["source", "utf8"],
-  ["provider", "utf8"],
-  ["model", "utf8"],
-  ["prompt_hash", "utf8"],
-  ["prompt_version", "utf8"],
-  ["generated_at", "utf8"],
-  ["reason", "utf8"],
-  ["template", "utf8"],
-];
-
-function messageTable(ids: string[], messages: Record<string, Message>): Uint8Array {
-  return rowsToArrowIPC(
-    ids.map((id) => {
-      const { text, provenance: p } = messages[id];
-      return {
-        id,
-        text,
-        source: p.source,
-        provider: p.provider ?? "",
-        model: p.model ?? "",
-        prompt_hash: p.promptHash ?? "",
-        prompt_version: p.promptVersion ?? "",
-        generated_at: p.generatedAt ?? "",
-        reason: p.reason ?? "",
-        template: p.template ?? "",
-      };
-    }),
-    MESSAGE_COLUMNS,
-  );
-}
-
-async function put(out: string, path: string, data: Uint8Array | string | object): Promise<void> {
-  const file = join(out, path);
-  await mkdir(dirname(file), { recursive: true });
-  const bytes = data instanceof Uint8Array || typeof data === "string" ? data : `${JSON.stringify(data, null, 1)}\n`;
-  await writeFile(file, bytes);
+function messageRows(ids: string[], messages: Record<string, Message>): MessageRow[] {
+  return ids.map((id) => {
+    const { text, provenance: p } = messages[id];
+    return {
+      id,
+      text,
+      source: p.source,
+      provider: p.provider ?? "",
+      model: p.model ?? "",
+      prompt_hash: p.promptHash ?? "",
+      prompt_version: p.promptVersion ?? "",
+      generated_at: p.generatedAt ?? "",
+      reason: p.reason ?? "",
+      template: p.template ?? "",
+    };
+  });
 }
 
 /** Metrics as written: wall-clock figures are logged, not stored (same inputs → same bytes). */
@@ -180,43 +130,45 @@ function publishedMetrics(model: ModelArtifacts, log: (line: string) => void): o
   return JSON.parse(JSON.stringify(metrics, (key, value) => (key === "seconds" ? undefined : value)));
 }
 
-async function writeModel(out: string, model: ModelArtifacts, log: (line: string) => void): Promise<void> {
-  const name = model.dataset;
-  await put(out, `${name}/model.json`, model.modelJson);
-  await put(out, `${name}/model.onnx`, model.onnx);
-  await put(out, `${name}/trees.json`, model.trees);
-  await put(out, `${name}/metrics.json`, publishedMetrics(model, log));
-  await put(out, `${name}/shap.arrow`, shapTable(model, "customer_id"));
+type Dataset = "telco" | "food";
+const MODEL_ARTIFACTS = {
+  telco: {
+    model: ARTIFACTS.telcoModel,
+    onnx: ARTIFACTS.telcoOnnx,
+    trees: ARTIFACTS.telcoTrees,
+    metrics: ARTIFACTS.telcoMetrics,
+    shap: ARTIFACTS.telcoShap,
+  },
+  food: {
+    model: ARTIFACTS.foodModel,
+    onnx: ARTIFACTS.foodOnnx,
+    trees: ARTIFACTS.foodTrees,
+    metrics: ARTIFACTS.foodMetrics,
+    shap: ARTIFACTS.foodShap,
+  },
+} as const;
+
+/** A data set's model files: XGBoost's JSON, ONNX, the trees, the metrics and per-customer SHAP. */
+function publishModel(pub: Publication, name: Dataset, model: ModelArtifacts, log: (line: string) => void): void {
+  const a = MODEL_ARTIFACTS[name];
+  pub.binary(a.model, model.modelJson);
+  pub.binary(a.onnx, model.onnx);
+  pub.json(a.trees, model.trees);
+  pub.json(a.metrics, publishedMetrics(model, log) as never);
+  pub.table(a.shap, shapRows(model), model.shap.groups);
 }
 
-/** A data set's model, its rows with their scores, and its messages, under `${model.dataset}/`. */
-async function writeDataset<T extends object>(
-  out: string,
-  model: ModelArtifacts,
-  rows: readonly T[],
-  columns: ArrowColumns<T>,
-  messages: { file: string; byId: Record<string, Message> },
-  log: (line: string) => void,
-): Promise<void> {
-  await writeModel(out, model, log);
+/** Each row with its scores appended. */
+function withScores<T extends object>(model: ModelArtifacts, rows: readonly T[]): (T & Scored)[] {
   const scored = scoredRows(model);
-  const table = rowsToArrowIPC(
-    rows.map((r, i) => ({ ...r, ...scored[i] })),
-    [...columns, ...SCORED_COLUMNS] as ArrowColumns<T & Scored>,
-  );
-  await put(out, `${model.dataset}/customers.arrow`, table);
-  await put(out, `${model.dataset}/${messages.file}`, messageTable(model.ids, messages.byId));
+  return rows.map((r, i) => ({ ...r, ...scored[i] }));
 }
 
-async function telcoStage(options: RunOptions, log: (line: string) => void) {
+async function telcoStage(options: RunOptions, pub: Publication, log: (line: string) => void) {
   const telco = await readTelco({ path: options.telcoCsv });
   log(`telco: ${telco.rows.length} customers from ${telco.source} (sha256 ${telco.sha256.slice(0, 12)}…)`);
   const rows = enrichTelco(telco.rows, { seed: options.seed });
-  const model = await buildModel("telco", rows, {
-    seed: options.seed,
-    cvRepeats: options.cvRepeats,
-    log,
-  });
+  const { model } = await cachedModel("telco", rows, { seed: options.seed, cvRepeats: options.cvRepeats ?? 3, log });
   const { messages, summary } = await generateMessages(
     "nudge",
     rows.map((r, i) => ({
@@ -242,19 +194,20 @@ async function telcoStage(options: RunOptions, log: (line: string) => void) {
     { log },
   );
   log(`telco: nudges ${JSON.stringify(summary.bySource)}`);
-  const columns = ENRICHED_TELCO_ARROW_COLUMNS as ArrowColumns<EnrichedTelcoRecord>;
-  await writeDataset(options.out, model, rows, columns, { file: "nudges.arrow", byId: messages }, log);
-  await put(options.out, "telco/ab-truth.json", telcoGroundTruth(rows));
+  publishModel(pub, "telco", model, log);
+  pub.table(ARTIFACTS.telcoCustomers, withScores(model, rows) satisfies TelcoCustomerRow[]);
+  pub.table(ARTIFACTS.telcoNudges, messageRows(model.ids, messages));
+  pub.json(ARTIFACTS.telcoAbTruth, telcoGroundTruth(rows));
   return { rows: rows.length, sha256: telco.sha256, source: telco.source, nudges: summary.bySource };
 }
 
-async function foodStage(options: RunOptions, log: (line: string) => void) {
+async function foodStage(options: RunOptions, pub: Publication, log: (line: string) => void) {
   const rows: FoodRecord[] = [...foodRows({ n: options.foodN, seed: options.seed })];
   log(`food: ${rows.length} generated customers`);
   const spec = specFor("food");
-  const model = await buildModel("food", rows, {
+  const { model } = await cachedModel("food", rows, {
     seed: options.seed,
-    cvRepeats: options.cvRepeats,
+    cvRepeats: options.cvRepeats ?? 3,
     truth: FOOD_TRUTH.coefficients as Record<string, number>,
     log,
   });
@@ -281,20 +234,27 @@ async function foodStage(options: RunOptions, log: (line: string) => void) {
     { log },
   );
   log(`food: offers ${JSON.stringify(summary.bySource)}`);
-  await writeDataset(options.out, model, rows, FOOD_ARROW_COLUMNS, { file: "offers.arrow", byId: messages }, log);
-  await put(options.out, "food/truth.json", FOOD_TRUTH);
+  publishModel(pub, "food", model, log);
+  pub.table(ARTIFACTS.foodCustomers, withScores(model, rows) satisfies FoodCustomerRow[]);
+  pub.table(ARTIFACTS.foodOffers, messageRows(model.ids, messages));
+  pub.json(ARTIFACTS.foodTruth, FOOD_TRUTH);
   return { rows: rows.length, offers: summary.bySource };
 }
 
-/** Runs everything into `options.out` (which should be empty or missing). */
-export async function runPipeline(options: RunOptions): Promise<void> {
+/**
+ * Runs everything and publishes into `options.out`, which must be empty, missing or an earlier pipeline output
+ * (anything else is refused before any work). Returns the paths that changed.
+ */
+export async function runPipeline(options: RunOptions): Promise<string[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // The LLM settings are checked before any training: a bad URL fails in a second, not after a minute.
+  // Checked before any training: a bad LLM setting or --out folder fails in a second, not after a minute.
   const llm = llmIdentity();
-  await mkdir(options.out, { recursive: true });
-  const telco = await telcoStage(options, log);
-  const food = await foodStage(options, log);
-  await put(options.out, "manifest.json", {
+  const refusal = await refuseOut(options.out);
+  if (refusal) throw new Error(`--out: ${refusal}`);
+  const pub = new Publication(options.out);
+  const telco = await telcoStage(options, pub, log);
+  const food = await foodStage(options, pub, log);
+  return pub.commit({
     seed: options.seed,
     telco: { rows: telco.rows, sha256: telco.sha256, nudges: telco.nudges },
     food: { rows: food.rows, offers: food.offers },

@@ -95,7 +95,9 @@ export function crossValidateWith(
     const metrics = {} as Record<Variant, ScoreSummary>;
     for (const v of VARIANTS) {
       metrics[v] = summarize(test.label, probs[v]);
-      fold.test.forEach((row, i) => (oofByRepeat[fold.repeat][v][row] = probs[v][i]));
+      fold.test.forEach((row, i) => {
+        oofByRepeat[fold.repeat][v][row] = probs[v][i];
+      });
     }
     results.push({ repeat: fold.repeat, fold: fold.fold, rounds, platt, metrics });
   }
@@ -170,7 +172,9 @@ export function crossFitBooster(train: Dataset, recipe: CrossFitRecipe, seed: nu
       earlyStoppingRounds: recipe.earlyStoppingRounds,
       seed,
     });
-    predictMargin(result.booster, valid).forEach((m, i) => (margin[fold.test[i]] = m));
+    predictMargin(result.booster, valid).forEach((m, i) => {
+      margin[fold.test[i]] = m;
+    });
     innerRounds.push(result.rounds);
     result.booster.dispose();
   }

@@ -58,7 +58,9 @@ export function repeatedStratifiedKFold(labels: ArrayLike<number>, { k = 5, repe
     // Deal each class round-robin from a random starting fold so fold sizes differ by at most one.
     for (const rows of shuffledByClass(labels, random)) {
       const start = Math.floor(random() * k);
-      rows.forEach((row, i) => (assignment[row] = (start + i) % k));
+      rows.forEach((row, i) => {
+        assignment[row] = (start + i) % k;
+      });
     }
     for (let f = 0; f < k; f++) {
       const train: number[] = [];
@@ -73,7 +75,9 @@ export function repeatedStratifiedKFold(labels: ArrayLike<number>, { k = 5, repe
 /** Gathers rows `index` of a row-major matrix with `ncol` columns. */
 export function takeRows(data: Float32Array, ncol: number, index: readonly number[]): Float32Array {
   const out = new Float32Array(index.length * ncol);
-  index.forEach((row, i) => out.set(data.subarray(row * ncol, (row + 1) * ncol), i * ncol));
+  index.forEach((row, i) => {
+    out.set(data.subarray(row * ncol, (row + 1) * ncol), i * ncol);
+  });
   return out;
 }
 

@@ -214,7 +214,10 @@ export interface ScoreSummary {
 export function summarize(y: Labels, p: Scores): ScoreSummary {
   let sp = 0;
   let sy = 0;
-  for (let i = 0; i < y.length; i++) ((sp += p[i]), (sy += y[i]));
+  for (let i = 0; i < y.length; i++) {
+    sp += p[i];
+    sy += y[i];
+  }
   return {
     rocAuc: rocAuc(y, p),
     prAuc: prAuc(y, p),

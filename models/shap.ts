@@ -4,7 +4,7 @@
  */
 import { randomLcg, shuffler } from "d3";
 import { groupedProbabilityShap, type PlattParams } from "../src/lib/shap-display.js";
-import { Booster, DMatrix } from "./xgboost.js";
+import { type Booster, DMatrix } from "./xgboost.js";
 
 export interface MarginShap {
   /** nrow × (nfeat + 1), bias last (XGBoost's layout, float32). */

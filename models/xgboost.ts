@@ -36,6 +36,7 @@ function candidatePaths(): string[] {
   return ["libxgboost.so.0", "libxgboost.so"];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: koffi's bound C functions are typed by their C declarations, not by TS
 type Fn = (...args: any[]) => any;
 interface Api {
   version: Fn;

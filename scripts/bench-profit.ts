@@ -4,7 +4,7 @@
  * Per size: rankScores once (the page does this once per model), then per update profitCurve + optimalPolicy +
  * expectedMaximumProfit + policyAt + sampleProfitCurve (the plotted curve), at a different economics each time.
  */
-import { calibratedScores } from "../tests/lib/calibrated-scores.js";
+import { calibratedScores } from "./calibrated-scores.js";
 import {
   DEFAULT_ECONOMICS,
   expectedMaximumProfit,
@@ -38,7 +38,10 @@ for (const n of sizes.length ? sizes : [20_000, 100_000]) {
     const pageMs = performance.now() - start;
     const curve = profitCurve(ranked, e);
     const fullMs = performance.now() - start;
-    if (u >= 0) (times.page.push(pageMs), times.full.push(fullMs));
+    if (u >= 0) {
+      times.page.push(pageMs);
+      times.full.push(fullMs);
+    }
     sink += curve.length + best.profit + emp.perCustomer + chosen.profit + samples.length;
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(2);

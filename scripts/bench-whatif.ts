@@ -3,13 +3,13 @@
  * score it with onnxruntime-web (WASM, one thread), TreeSHAP over trees.json, probability terms and the waterfall.
  * Also reports the largest |ONNX − TreeSHAP| probability difference over the edits. A benchmark, not a test.
  *
- *   npx tsx scripts/bench-whatif.ts [EDITS=200]     (reads the newest pipeline run under .cache/pipeline/)
+ *   npx tsx scripts/bench-whatif.ts [EDITS=200]     (reads the artifacts the pipeline published into src/data/)
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { randomLcg, randomInt } from "d3";
-import { PIPELINE_CACHE, ROOT } from "../data-loaders/artifacts.js";
+import { ROOT } from "../data-loaders/model-cache.js";
 import { TELCO_SPEC, featureLayout, type RawRow } from "../src/lib/features.js";
 import { createOnnxScorer } from "../src/lib/onnx-scorer.js";
 import { prepareTrees, type TreesJson } from "../src/lib/treeshap.js";
@@ -18,19 +18,7 @@ import { applyEdit, checkInput, encodeInput, explainEncoded, modelInputs, waterf
 const edits = Number(process.argv[2] ?? 200);
 if (!Number.isInteger(edits) || edits < 1) throw new Error(`invalid number of edits: ${process.argv[2]}`);
 
-/** The newest complete pipeline run (a folder with telco/model.onnx). */
-async function newestRun(): Promise<string> {
-  const runs: { dir: string; mtime: number }[] = [];
-  for (const name of await readdir(PIPELINE_CACHE)) {
-    const dir = join(PIPELINE_CACHE, name);
-    const onnx = await stat(join(dir, "telco", "model.onnx")).catch(() => null);
-    if (onnx && !name.includes(".")) runs.push({ dir, mtime: onnx.mtimeMs });
-  }
-  if (!runs.length) throw new Error(`no pipeline run in ${PIPELINE_CACHE}: run \`npx tsx scripts/pipeline.ts\` first`);
-  return runs.sort((a, b) => b.mtime - a.mtime)[0].dir;
-}
-
-const run = await newestRun();
+const run = join(ROOT, "src", "data");
 const trees = JSON.parse(await readFile(join(run, "telco", "trees.json"), "utf8")) as TreesJson;
 const customers = tableFromIPC(await readFile(join(run, "telco", "customers.arrow")))
   .toArray()
@@ -79,7 +67,9 @@ for (let i = 0; i < edits + 20; i++) {
 // Every customer as stored: ONNX against TreeSHAP and against the pipeline's probability.
 const all = customers.map((c) => encodeInput(modelInputs(c)));
 const matrix = new Float32Array(all.length * all[0].length);
-all.forEach((x, i) => matrix.set(x, i * x.length));
+all.forEach((x, i) => {
+  matrix.set(x, i * x.length);
+});
 const scores = await scorer.score(matrix);
 let maxAll = 0;
 let maxStored = 0;

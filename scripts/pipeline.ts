@@ -1,21 +1,22 @@
 /**
  * The pipeline as a command.
- *   npm run pipeline -- --out DIR   write every artifact to DIR (the folder is replaced atomically)
- *   npm run pipeline -- --cached    make sure the content-addressed run for the current inputs exists; print its folder
+ *   npm run pipeline                publish every artifact into src/data/ (what the site attaches)
+ *   npm run pipeline -- --out DIR   publish into DIR instead (an empty or new folder, or an earlier pipeline output)
+ * Training is reused from .cache/models/ while its key holds (data-loaders/model-cache.ts); the rest runs every time.
  * Options come from the environment: TELCO_CSV, FOOD_N, SEED, CV_REPEATS and the LLM settings (docs/llm.md).
  */
-import { readFile, rename, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ensurePipeline, optionsFromEnv } from "../data-loaders/artifacts.js";
+import { ROOT } from "../data-loaders/model-cache.js";
+import { optionsFromEnv } from "../data-loaders/options.js";
 import { runPipeline } from "../data-loaders/pipeline.js";
-
-process.env.OMP_WAIT_POLICY ??= "PASSIVE";
+import type { PublishedMetrics } from "../src/lib/artifacts.js";
 
 /** The headline figures of both models, with the Telco targets of docs/model-card.md. */
 async function report(dir: string): Promise<void> {
   for (const name of ["telco", "food"]) {
-    const m = JSON.parse(await readFile(join(dir, name, "metrics.json"), "utf8"));
+    const m: PublishedMetrics = JSON.parse(await readFile(join(dir, name, "metrics.json"), "utf8"));
     const cv = m.cv.xgboost;
     const f = (s: { mean: number; sd: number }) => `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}`;
     const line =
@@ -31,30 +32,16 @@ async function report(dir: string): Promise<void> {
   }
 }
 
-const { values } = parseArgs({ options: { out: { type: "string" }, cached: { type: "boolean" } } });
+const { values } = parseArgs({ options: { out: { type: "string" } } });
 try {
-  const options = optionsFromEnv();
-  if (values.cached) {
-    const dir = await ensurePipeline(options);
-    await report(dir);
-    process.stdout.write(`${dir}\n`);
-  } else if (values.out) {
-    const out = resolve(values.out);
-    const tmp = `${out}.tmp-${process.pid}`;
-    await rm(tmp, { recursive: true, force: true });
-    try {
-      await runPipeline({ ...options, out: tmp });
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
-    }
-    await rm(out, { recursive: true, force: true });
-    await rename(tmp, out);
-    await report(out);
-    process.stderr.write(`pipeline: wrote ${out}\n`);
-  } else {
-    throw new Error("usage: npm run pipeline -- --out DIR   (or --cached)");
-  }
+  const out = resolve(values.out ?? join(ROOT, "src", "data"));
+  const started = performance.now();
+  const changed = await runPipeline({ ...optionsFromEnv(), out });
+  await report(out);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stderr.write(
+    `pipeline: ${changed.length ? `${changed.length} file(s) changed` : "nothing changed"} in ${relative(process.cwd(), out) || "."} (${seconds} s)\n`,
+  );
 } catch (error) {
   process.stderr.write(`pipeline failed: ${(error as Error).message}\n`);
   process.exit(1);

@@ -48,7 +48,7 @@ export async function precompressSite(dist: string): Promise<{ files: number; be
   // zlib runs on libuv's thread pool: a few files at a time keep every core busy.
   const queue = [...files];
   const worker = async () => {
-    for (let file; (file = queue.shift()); ) {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
       const size = await precompressFile(file);
       if (size === null) continue;
       count += 1;

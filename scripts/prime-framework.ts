@@ -14,6 +14,7 @@ import { build } from "esbuild";
 import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeStable } from "../data-loaders/publish.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cache = join(root, "src", ".observablehq", "cache", "_npm");
@@ -124,6 +125,20 @@ async function primeOne(pkg: Primed, versions: Map<string, string>): Promise<voi
   }
 }
 
+/**
+ * Static assets the pages attach straight from node_modules, copied into src/assets/ (not committed) with
+ * content-derived time stamps so that builds stay reproducible: onnxruntime-web's WASM binary, self-hosted because
+ * the CSP allows same-origin files only.
+ */
+const ASSETS: [from: string, to: string][] = [
+  ["onnxruntime-web/dist/ort-wasm-simd-threaded.wasm", "src/assets/ort-wasm-simd-threaded.wasm"],
+];
+
+/** Copies the static assets into src/assets/ (unchanged files are left alone). */
+export async function copyAssets(): Promise<void> {
+  for (const [from, to] of ASSETS) await writeStable(join(root, to), await readFile(join(root, "node_modules", from)));
+}
+
 /** Write every primed bundle and placeholder; returns the list of `name@version` written. */
 export async function primeFramework(): Promise<string[]> {
   await rm(cache, { recursive: true, force: true });
@@ -139,5 +154,6 @@ export async function primeFramework(): Promise<string[]> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const written = await primeFramework();
-  process.stderr.write(`primed Framework npm cache: ${written.join(", ")}\n`);
+  await copyAssets();
+  process.stderr.write(`primed Framework npm cache: ${written.join(", ")}; assets in src/assets/\n`);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: type check, formatting, unit tests, an offline production build, browser and server tests.
+# Every test: type check, lint and formatting (TypeScript and the JavaScript inside pages), unit tests, an offline
+# production build, browser and server tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
@@ -9,6 +10,10 @@ shopt -s globstar nullglob
 
 say "type check (tsc --noEmit)"
 npx tsc --noEmit
+say "lint (biome)"
+npx biome lint .
+say "type check and lint of the JavaScript inside pages (scripts/check-pages.ts)"
+npx tsx scripts/check-pages.ts
 say "formatting (prettier --check)"
 npx prettier --check . --log-level warn
 

@@ -8,7 +8,8 @@ declare module "observablehq:stdlib" {
     url(): Promise<string>;
     arrayBuffer(): Promise<ArrayBuffer>;
     text(): Promise<string>;
-    json(): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON file can hold anything; callers check the shape
+    json(): Promise<any>;
   }
   export function FileAttachment(path: string): FileAttachmentHandle;
   /** Re-renders on every change of the container's width; returns the container. */

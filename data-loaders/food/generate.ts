@@ -1,6 +1,7 @@
 import { randomBeta, randomGamma, randomLcg, randomNormal, randomPoisson } from "d3";
-import { FOOD_CATEGORIES } from "../../src/lib/features.js";
-import { type ArrowColumns, writeArrowFile, writeArrowStream } from "../arrow.js";
+import { FOOD_DATA_COLUMNS } from "../../src/lib/artifacts.js";
+import { FOOD_CATEGORIES } from "../../src/lib/columns.js";
+import type { ArrowColumns } from "../arrow.js";
 import { streamSeed } from "../util/seed.js";
 import { foodLogit, sigmoid } from "./truth.js";
 
@@ -31,22 +32,8 @@ export interface FoodRecord {
   churned: 0 | 1;
 }
 
-export const FOOD_ARROW_COLUMNS: ArrowColumns<FoodRecord> = [
-  ["customer_id", "utf8"],
-  ["tenure_months", "int32"],
-  ["recency_days", "int32"],
-  ["order_frequency", "float64"],
-  ["avg_order_value", "float64"],
-  ["support_tickets", "int32"],
-  ["membership", "utf8"],
-  ["payment_method", "utf8"],
-  ["delivery_delay_min", "float64"],
-  ["coupon_usage_rate", "float64"],
-  ["city_tier", "int32"],
-  ["ltv", "float64"],
-  ["true_churn_prob", "float64"],
-  ["churned", "int32"],
-];
+/** The generated table's columns (from the column table, src/lib/columns.ts). */
+export const FOOD_ARROW_COLUMNS: ArrowColumns<FoodRecord> = FOOD_DATA_COLUMNS;
 
 export const FOOD_DEFAULT_N = 20_000;
 const MAX_N = 9_999_999; // customer_id has 7 digits
@@ -139,17 +126,4 @@ export function* foodRows({ n = FOOD_DEFAULT_N, seed = 42 }: FoodOptions = {}): 
 function cumulative(weights: readonly number[]): readonly number[] {
   let sum = 0;
   return weights.map((w) => (sum += w));
-}
-
-/** Streams the food base as Arrow IPC (stream format) into `sink`, in record batches of `batchSize` rows. */
-export async function writeFoodArrowStream(
-  sink: NodeJS.WritableStream,
-  options: FoodOptions & { batchSize?: number } = {},
-): Promise<void> {
-  await writeArrowStream(sink, foodRows(options), FOOD_ARROW_COLUMNS, options);
-}
-
-/** Writes the food base to an Arrow IPC stream file, atomically, in record batches of `batchSize` rows. */
-export async function writeFoodArrow(path: string, options: FoodOptions & { batchSize?: number } = {}): Promise<void> {
-  await writeArrowFile(path, foodRows(options), FOOD_ARROW_COLUMNS, options);
 }

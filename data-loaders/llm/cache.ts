@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { sha256, stableStringify } from "./hash.js";
 import type { Prompt, PromptParams } from "./prompts.js";
 import type { MessageKind } from "./types.js";
+import { contentRulesFor, validateMessage } from "./validate.js";
 
 /** One validated LLM answer, addressed by everything that determined it. */
 export interface CacheEntry {
@@ -11,7 +12,10 @@ export interface CacheEntry {
   key: string;
   kind: MessageKind;
   provider: string;
+  /** The model asked for (part of the key). */
   model: string;
+  /** The model the server said answered (its response's `model` field), when it said. */
+  responseModel?: string;
   promptVersion: string;
   promptHash: string;
   params: PromptParams;
@@ -39,11 +43,18 @@ export function cacheKey(provider: string, model: string, prompt: Prompt): strin
   return sha256({ provider, model, version: prompt.version, messages: prompt.messages, params: prompt.params });
 }
 
-/** The committed cache of one kind: `<dir>/<kind>.jsonl`, one entry a line, sorted by key, keys sorted. */
+/**
+ * The committed cache of one kind: `<dir>/<kind>.jsonl`, one entry a line, sorted by key, keys sorted. Holds only
+ * text that passes validation: entries read from the file are checked again (the rules may have grown stricter, the
+ * file may have been edited) and a failing one is dropped, never served; `put` refuses one.
+ */
 export class MessageCache {
   private readonly byKey = new Map<string, CacheEntry>();
   private readonly byPrompt = new Map<string, CacheEntry>();
   private original: string;
+  /** Why each entry was dropped, one line each (`<file>:<line>: key <key…> dropped: <reason>`), for the build log. */
+  readonly dropped: string[] = [];
+  private readonly lineOf = new Map<string, number>();
 
   private constructor(
     readonly path: string,
@@ -61,7 +72,10 @@ export class MessageCache {
       if (typeof entry.key !== "string" || typeof entry.text !== "string" || entry.kind !== kind) {
         throw new Error(`invalid cache entry ${path}:${i + 1}: ${line.slice(0, 60)}`);
       }
-      this.add(entry);
+      this.lineOf.set(entry.key, i + 1);
+      const problem = invalidText(entry);
+      if (problem) this.dropped.push(`${path}:${i + 1}: key ${entry.key.slice(0, 12)}… dropped: ${problem}`);
+      else this.add(entry);
     });
   }
 
@@ -87,9 +101,31 @@ export class MessageCache {
     return this.byPrompt.get(promptHash);
   }
 
+  /** Adds a validated answer; throws on one that fails validation, so nothing unchecked is ever written. */
   put(entry: CacheEntry): void {
     if (entry.kind !== this.kind) throw new Error(`invalid cache entry kind: ${entry.kind} (cache holds ${this.kind})`);
+    const problem = invalidText(entry);
+    if (problem) throw new Error(`refusing to cache key ${entry.key.slice(0, 12)}…: ${problem}`);
     this.add(entry);
+  }
+
+  /** Removes an entry that failed a check at use (a cap in its own prompt), so it is neither served nor saved. */
+  drop(key: string, reason: string): void {
+    const entry = this.byKey.get(key);
+    if (!entry) return;
+    this.byKey.delete(key);
+    const line = this.lineOf.get(key);
+    this.dropped.push(
+      `${line === undefined ? this.path : `${this.path}:${line}`}: key ${key.slice(0, 12)}… dropped: ${reason}`,
+    );
+    if (this.byPrompt.get(entry.promptHash) !== entry) return;
+    this.byPrompt.delete(entry.promptHash);
+    for (const other of this.byKey.values()) {
+      const current = this.byPrompt.get(other.promptHash);
+      if (other.promptHash === entry.promptHash && (!current || newer(other, current))) {
+        this.byPrompt.set(other.promptHash, other);
+      }
+    }
   }
 
   /**
@@ -121,6 +157,15 @@ export class MessageCache {
     const current = this.byPrompt.get(entry.promptHash);
     if (!current || newer(entry, current)) this.byPrompt.set(entry.promptHash, entry);
   }
+}
+
+/** Why an entry's text may not be cached (the rules every text of its kind must pass), or null. */
+function invalidText(entry: CacheEntry): string | null {
+  if (entry.responseModel !== undefined && typeof entry.responseModel !== "string") return "invalid responseModel";
+  const checked = validateMessage(entry.text, contentRulesFor(entry.kind));
+  if (!checked.ok) return `rejected:${checked.reason}`;
+  // Answers are cached normalised; other text was not written by this code.
+  return checked.text === entry.text ? null : "text is not in normalised form";
 }
 
 function newer(a: CacheEntry, b: CacheEntry): boolean {

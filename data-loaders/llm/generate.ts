@@ -1,7 +1,7 @@
 import { createBreaker, type BreakerOptions } from "./breaker.js";
 import { callWithRetries, type CallState } from "./call-with-retries.js";
 import { cacheDirFrom, cacheKey, DEFAULT_CACHE_DIR, MessageCache, type CacheEntry } from "./cache.js";
-import { createCaller } from "./client.js";
+import { createCaller, MAX_RESPONSE_BYTES } from "./client.js";
 import { fallbackMessage } from "./fallback.js";
 import { limit } from "./limit.js";
 import { buildPrompt } from "./prompts.js";
@@ -19,9 +19,23 @@ export interface GenerateOptions {
   budget?: number;
   /** Hard cap on HTTP requests this run, retries included; default 2 × budget. */
   maxCalls?: number;
+  /**
+   * Cap on the tokens this run may spend (the servers' `usage.total_tokens`, else an estimate); no call starts once it
+   * is reached. Default 1,000 × maxCalls: a nudge call takes about 500, so only a server billing far more than its
+   * prompt and max_tokens allow reaches it.
+   */
+  maxTokens?: number;
   concurrency?: number;
   /** Deadline of one HTTP attempt, body included. */
   timeoutMs?: number;
+  /**
+   * Deadline of the whole LLM stage of this call, counted from the first call: no attempt starts after it, those in
+   * flight are aborted, and every customer not yet answered gets the fallback (reason `deadline`). Answers already
+   * received stay (and are in the cache file already).
+   */
+  deadlineMs?: number;
+  /** Largest response body read from the provider (bytes); a larger one is cut off (failure `too-large`). */
+  maxResponseBytes?: number;
   /** Retries after the first attempt, for 429/5xx/network failures only. */
   maxRetries?: number;
   /** First backoff step and its ceiling; the step doubles each retry. */
@@ -43,6 +57,8 @@ export const DEFAULTS: Required<
     | "budget"
     | "concurrency"
     | "timeoutMs"
+    | "deadlineMs"
+    | "maxResponseBytes"
     | "maxRetries"
     | "retryBaseMs"
     | "retryMaxMs"
@@ -53,12 +69,19 @@ export const DEFAULTS: Required<
   budget: 200,
   concurrency: 4,
   timeoutMs: 15_000,
+  // 200 answers at 4 at a time take about a minute at a normal 1-2 s each; a provider at 14 s an answer would take
+  // 12 minutes (23 with retries), so the stage stops at 5 and the rest of the build carries on with fallbacks.
+  deadlineMs: 300_000,
+  maxResponseBytes: MAX_RESPONSE_BYTES,
   maxRetries: 2,
   retryBaseMs: 500,
   retryMaxMs: 8_000,
   retryAfterCapMs: 20_000,
   progressEveryMs: 2_000,
 };
+
+/** The default token budget per allowed call (maxTokens = this × maxCalls). */
+export const TOKENS_PER_CALL = 1_000;
 
 const stderr = (line: string) => void process.stderr.write(line + "\n");
 // "No provider" is said once per log sink (once per build with the default sink), not once per kind.
@@ -86,11 +109,13 @@ export async function generateMessages(
   for (const name of ["budget", "maxRetries"] as const) {
     if (!Number.isInteger(o[name]) || o[name] < 0) throw new Error(`invalid ${name}: ${o[name]}`);
   }
-  for (const name of ["concurrency", "timeoutMs", "progressEveryMs"] as const) {
+  for (const name of ["concurrency", "timeoutMs", "deadlineMs", "maxResponseBytes", "progressEveryMs"] as const) {
     if (!(o[name] >= 1)) throw new Error(`invalid ${name}: ${o[name]}`);
   }
   const maxCalls = options.maxCalls ?? 2 * o.budget;
   if (!Number.isInteger(maxCalls) || maxCalls < 0) throw new Error(`invalid maxCalls: ${maxCalls}`);
+  const maxTokens = options.maxTokens ?? TOKENS_PER_CALL * maxCalls;
+  if (!(maxTokens >= 0)) throw new Error(`invalid maxTokens: ${maxTokens}`);
 
   const env = options.env ?? readEnv();
   const provider = resolveProvider(env);
@@ -98,7 +123,7 @@ export async function generateMessages(
   const log = redacting(options.log ?? stderr, secrets);
   const started = Date.now();
   const summary = emptySummary(kind, provider && `${provider.provider} ${provider.model}`, items.length);
-  summary.budget = { customers: Math.min(o.budget, items.length), maxCalls };
+  summary.budget = { customers: Math.min(o.budget, items.length), maxCalls, maxTokens };
   const cacheDir = options.cacheDir ?? cacheDirFrom(env);
   if (!provider && !warnedNoProvider.has(options.log ?? stderr)) {
     warnedNoProvider.add(options.log ?? stderr);
@@ -109,6 +134,24 @@ export async function generateMessages(
   }
 
   const cache = MessageCache.load(cacheDir, kind);
+  let reported = 0;
+  const reportDropped = () => {
+    for (const line of cache.dropped.slice(reported)) log(`llm ${kind}: cache entry ${line}`);
+    reported = cache.dropped.length;
+  };
+  reportDropped();
+  // Every answer is written as it arrives (atomically), so a run killed half-way keeps what it paid for.
+  let saveFailed = false;
+  const persist = (keep?: Set<string>): boolean => {
+    try {
+      return cache.save({ keep, secrets });
+    } catch (error) {
+      // The messages are complete either way; a read-only checkout must not fail the build.
+      if (!saveFailed) log(`llm ${kind}: cache not written: ${(error as Error).message}`);
+      saveFailed = true;
+      return false;
+    }
+  };
   const used = new Set<string>();
   const messages = new Map<string, Message>();
   const prompts = new Map(items.map((it) => [it.id, buildPrompt(kind, it.facts)]));
@@ -130,6 +173,7 @@ export async function generateMessages(
         source: "fallback",
         provider: null,
         model: null,
+        requestedModel: null,
         promptHash: prompt.hash,
         promptVersion: prompt.version,
         generatedAt: null,
@@ -143,15 +187,24 @@ export async function generateMessages(
   const misses: Item[] = [];
   for (const item of items) {
     const prompt = prompts.get(item.id)!;
-    const entry = provider
-      ? cache.get(cacheKey(provider.provider, provider.model, prompt))
-      : cache.findByPrompt(prompt.hash);
-    const checked = entry && validateMessage(entry.text, rules.get(item.id)!);
-    if (entry && checked?.ok) {
-      used.add(entry.key);
-      settle(item.id, { text: checked.text, provenance: fromEntry(entry, "cache") });
-    } else misses.push(item);
+    const lookup = () =>
+      provider ? cache.get(cacheKey(provider.provider, provider.model, prompt)) : cache.findByPrompt(prompt.hash);
+    // An entry failing its own prompt's caps fails them for every customer with that prompt: it is dropped for good
+    // (and the next-newest answer to the prompt, if any, is tried).
+    let entry = lookup();
+    while (entry) {
+      const checked = validateMessage(entry.text, rules.get(item.id)!);
+      if (checked.ok) {
+        used.add(entry.key);
+        settle(item.id, { text: checked.text, provenance: fromEntry(entry, "cache") });
+        break;
+      }
+      cache.drop(entry.key, `rejected:${checked.reason}`);
+      entry = lookup();
+    }
+    if (!entry) misses.push(item);
   }
+  reportDropped();
 
   // 2. Only the top-K customers by risk may reach the LLM; the rest get the fallback library.
   const eligible = new Set(rankByRisk(items).slice(0, o.budget));
@@ -162,10 +215,21 @@ export async function generateMessages(
   // 3. The calls: bounded concurrency, retries with backoff, a breaker, a call budget.
   let added = 0;
   if (provider && toCall.length > 0) {
-    const breaker = createBreaker(createCaller(provider, { timeoutMs: o.timeoutMs }), options.breaker);
+    const stage = new AbortController();
+    const deadline = setTimeout(() => {
+      log(`llm ${kind}: deadline of ${o.deadlineMs} ms reached: the customers not answered yet get the fallback`);
+      stage.abort();
+    }, o.deadlineMs);
+    deadline.unref();
+    const caller = createCaller(provider, {
+      timeoutMs: o.timeoutMs,
+      maxResponseBytes: o.maxResponseBytes,
+      signal: stage.signal,
+    });
+    const breaker = createBreaker(caller, options.breaker);
     const progress = setInterval(() => log(progressLine(summary, messages.size)), o.progressEveryMs);
     progress.unref();
-    const state: CallState = { calls: 0, maxCalls };
+    const state: CallState = { calls: 0, maxCalls, tokens: 0, maxTokens, deadline: stage.signal };
     const run = limit(o.concurrency);
     try {
       await Promise.all(
@@ -186,6 +250,7 @@ export async function generateMessages(
               kind,
               provider: provider.provider,
               model: provider.model,
+              ...(outcome.model !== null && { responseModel: outcome.model }),
               promptVersion: prompt.version,
               promptHash: prompt.hash,
               params: prompt.params,
@@ -195,26 +260,23 @@ export async function generateMessages(
             cache.put(entry);
             used.add(entry.key);
             added++;
+            persist();
             settle(item.id, { text: entry.text, provenance: fromEntry(entry, "llm") });
           }),
         ),
       );
     } finally {
+      clearTimeout(deadline);
       clearInterval(progress);
       summary.calls = state.calls;
+      summary.tokens = state.tokens;
       summary.breaker = { state: breaker.state, transitions: [...breaker.transitions], rejects: breaker.rejects };
       breaker.shutdown();
     }
   }
 
-  let written = false;
-  try {
-    written = cache.save({ keep: options.prune ? used : undefined, secrets });
-  } catch (error) {
-    // The messages are complete either way; a read-only checkout must not fail the build.
-    log(`llm ${kind}: cache not written: ${(error as Error).message}`);
-  }
-  summary.cache = { entries: cache.size, added, written };
+  const written = persist(options.prune ? used : undefined) || (added > 0 && !saveFailed);
+  summary.cache = { entries: cache.size, added, dropped: cache.dropped.length, written };
   for (const line of summaryLines(summary, Date.now() - started)) log(line);
   return { messages: Object.fromEntries(items.map((it) => [it.id, messages.get(it.id)!])), summary };
 }
@@ -227,7 +289,8 @@ function fromEntry(entry: CacheEntry, source: "llm" | "cache"): Message["provena
   return {
     source,
     provider: entry.provider,
-    model: entry.model,
+    model: entry.responseModel ?? entry.model,
+    requestedModel: entry.model,
     promptHash: entry.promptHash,
     promptVersion: entry.promptVersion,
     generatedAt: entry.generatedAt,

@@ -9,7 +9,14 @@ export {
   type ProviderName,
 } from "./provider.js";
 export { PROMPT_VERSION, MAX_LENGTH, PARAMS, buildPrompt, nudgePrompt, offerPrompt, type Prompt } from "./prompts.js";
-export { validateMessage, rulesFor, type ValidationRules, type Validation } from "./validate.js";
+export {
+  validateMessage,
+  rulesFor,
+  contentRulesFor,
+  type ValidationRules,
+  type Validation,
+  type Currency,
+} from "./validate.js";
 export { fallbackMessage, fallbackNudge, fallbackOffer } from "./fallback.js";
 export { BREAKER_DEFAULTS, type BreakerOptions, type BreakerState } from "./breaker.js";
 export type { Summary } from "./summary.js";

@@ -2,7 +2,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import { hashUnit } from "./hash.js";
 
 /** What went wrong with one HTTP attempt. */
-export type FailureKind = "timeout" | "network" | "malformed-response" | `http-${number}`;
+export type FailureKind = "timeout" | "network" | "malformed-response" | "too-large" | "deadline" | `http-${number}`;
 
 /** A failed attempt, classified. Messages never include request headers, so never the key. */
 export class CallFailure extends Error {
@@ -27,6 +27,9 @@ export class CallFailure extends Error {
 /** Maps whatever the client threw onto a FailureKind. `timedOut` says our own deadline fired. */
 export function classify(error: unknown, timedOut: boolean): CallFailure {
   if (error instanceof CallFailure) return error;
+  // Our bounded fetch throws CallFailure ("too-large"); the client wraps what fetch throws as a connection error.
+  if ((error as { cause?: unknown } | null)?.cause instanceof CallFailure)
+    return (error as { cause: CallFailure }).cause;
   if (timedOut || error instanceof APIConnectionTimeoutError) return new CallFailure("timeout", "no answer in time");
   if (error instanceof APIUserAbortError) return new CallFailure("timeout", "aborted");
   if (error instanceof APIError && typeof error.status === "number") {
@@ -66,7 +69,16 @@ export function backoffMs(attempt: number, seed: string, { baseMs, maxMs }: Back
   return Math.round(step / 2 + (hashUnit("backoff", seed, attempt) * step) / 2);
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` milliseconds, or as soon as `signal` aborts (a deadline must not wait out a backoff). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
 }

@@ -18,11 +18,13 @@ export interface Summary {
   /** HTTP requests sent, retries included, and how many of them were retries. */
   calls: number;
   retries: number;
-  /** Customers eligible for an LLM call (top-K by risk) and the cap on HTTP requests. */
-  budget: { customers: number; maxCalls: number };
+  /** Tokens spent by those requests (as the servers billed them, else estimated). */
+  tokens: number;
+  /** Customers eligible for an LLM call (top-K by risk) and the caps on HTTP requests and tokens. */
+  budget: { customers: number; maxCalls: number; maxTokens: number };
   breaker: { state: BreakerState; transitions: BreakerState[]; rejects: number };
-  /** Cache entries written (new answers) and whether the cache file changed. */
-  cache: { entries: number; added: number; written: boolean };
+  /** Cache entries kept, written (new answers) and dropped (failed validation), and whether the cache file changed. */
+  cache: { entries: number; added: number; dropped: number; written: boolean };
 }
 
 /** A summary with every count at zero. */
@@ -37,9 +39,10 @@ export function emptySummary(kind: MessageKind, provider: string | null, total: 
     rejections: {},
     calls: 0,
     retries: 0,
-    budget: { customers: 0, maxCalls: 0 },
+    tokens: 0,
+    budget: { customers: 0, maxCalls: 0, maxTokens: 0 },
     breaker: { state: "closed", transitions: [], rejects: 0 },
-    cache: { entries: 0, added: 0, written: false },
+    cache: { entries: 0, added: 0, dropped: 0, written: false },
   };
 }
 
@@ -64,7 +67,7 @@ export function summaryLines(s: Summary, elapsedMs: number): string[] {
   return [
     `llm ${s.kind}: ${s.total} messages in ${(elapsedMs / 1000).toFixed(1)} s via ${s.provider ?? "no provider"}: ${counts(s.bySource)}`,
     `llm ${s.kind}: fallback reasons: ${counts(s.fallbackReasons)}; failed attempts: ${counts(s.failures)}; rejected answers: ${counts(s.rejections)}`,
-    `llm ${s.kind}: ${s.calls} calls (${s.retries} retries; budget ${s.budget.customers} customers, ${s.budget.maxCalls} calls); breaker ${s.breaker.state}, transitions: ${s.breaker.transitions.join(" → ") || "none"}, ${s.breaker.rejects} refused`,
-    `llm ${s.kind}: cache ${s.cache.entries} entries, ${s.cache.added} new${s.cache.written ? ", written" : ""}`,
+    `llm ${s.kind}: ${s.calls} calls (${s.retries} retries; budget ${s.budget.customers} customers, ${s.budget.maxCalls} calls), ${s.tokens} tokens (budget ${s.budget.maxTokens}); breaker ${s.breaker.state}, transitions: ${s.breaker.transitions.join(" → ") || "none"}, ${s.breaker.rejects} refused`,
+    `llm ${s.kind}: cache ${s.cache.entries} entries, ${s.cache.added} new, ${s.cache.dropped} dropped${s.cache.written ? ", written" : ""}`,
   ];
 }

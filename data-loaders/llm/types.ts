@@ -71,8 +71,12 @@ export type RejectionKind =
   | "markdown"
   | "link"
   | "email"
+  | "phone"
+  | "contact"
+  | "injection"
   | "placeholder"
-  | "over-cap";
+  | "over-cap"
+  | "currency";
 
 /** Why a message came from the fallback library (`http-429`, `http-503`, `rejected:html`, ...). */
 export type FallbackReason =
@@ -82,15 +86,19 @@ export type FallbackReason =
   | "timeout"
   | "network"
   | "malformed-response"
+  | "too-large"
+  | "deadline"
   | `http-${number}`
   | `rejected:${RejectionKind}`;
 
 /** Where a message came from, carried by every message. */
 export interface Provenance {
   source: "llm" | "cache" | "fallback";
-  /** Provider and model that wrote the text; null for fallback messages. */
+  /** Provider and model that wrote the text (the model the server reported, if it did); null for fallback messages. */
   provider: string | null;
   model: string | null;
+  /** The model the build asked for (part of the cache key); differs from `model` when the server substituted one. */
+  requestedModel: string | null;
   /** sha256 of {template version, full prompt, parameters}: the same for every provider. */
   promptHash: string;
   promptVersion: string;

@@ -1,9 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 
 // The temporary file lives in the target's own directory: rename(2) is atomic only within one file system,
 // so readers see either the old file or the complete new one, never a half-written one.
@@ -11,14 +8,15 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
-/** Writes bytes to `path` atomically (temporary file in the same directory, then rename); creates the directory. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  await writeStreamAtomic(path, async (temp) => writeFile(temp, data));
-}
-
-/** Writes a byte stream to `path` atomically; on any failure the temporary file is removed and `path` is untouched. */
-export async function writeReadableAtomic(path: string, source: Readable | AsyncIterable<Uint8Array>): Promise<void> {
-  await writeStreamAtomic(path, async (temp) => pipeline(source, createWriteStream(temp)));
+/**
+ * Writes bytes to `path` atomically (temporary file in the same directory, then rename); creates the directory.
+ * With `mtime`, the file carries that modification time from the moment it appears.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, mtime?: Date): Promise<void> {
+  await writeStreamAtomic(path, async (temp) => {
+    await writeFile(temp, data);
+    if (mtime) await utimes(temp, mtime, mtime);
+  });
 }
 
 /**

@@ -162,7 +162,7 @@ function standaloneSvg(svg: SVGSVGElement): SVGSVGElement {
       }
     }
   });
-  copy.querySelectorAll('g[aria-label="tip"]').forEach((g) => g.remove());
+  for (const g of copy.querySelectorAll('g[aria-label="tip"]')) g.remove();
   copy.setAttribute("xmlns", SVG_NS);
   copy.style.color = getComputedStyle(svg).color;
   return copy;

@@ -1,3 +1,4 @@
+import { words } from "../lib/columns.js";
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
@@ -136,7 +137,7 @@ export function reliabilityChart(
 /** Global importance: mean |SHAP| per source feature, in probability points. */
 export function importanceChart(
   importance: { feature: string; meanAbs: number }[],
-  { width = 640, title = "What drives the model overall (mean |SHAP|)" } = {},
+  { width = 640, title = "What drives the model overall (mean |SHAP|)", label = words } = {},
 ) {
   return Plot.plot({
     title,
@@ -148,7 +149,7 @@ export function importanceChart(
       grid: true,
       transform: (v: number) => 100 * v,
     },
-    y: { label: null, domain: importance.map((d) => d.feature) },
+    y: { label: null, domain: importance.map((d) => d.feature), tickFormat: label },
     marks: [
       Plot.barX(importance, {
         x: "meanAbs",
@@ -168,7 +169,7 @@ const jitter = (i: number) => 0.1 + ((0.8 * (((Math.sin(i * 12.9898) * 43758.545
 export function beeswarmChart(
   points: { feature: string; shap: number; value: string | number | null }[],
   order: string[],
-  { width = 640, title = "How each feature moves individual customers (SHAP, sample)" } = {},
+  { width = 640, title = "How each feature moves individual customers (SHAP, sample)", label = words } = {},
 ) {
   const data = points.filter((d) => order.includes(d.feature)).map((d, i) => ({ ...d, jitter: jitter(i) }));
   return Plot.plot({
@@ -178,7 +179,7 @@ export function beeswarmChart(
     marginLeft: 140,
     x: { label: "Effect on churn probability (percentage points) →", grid: true, transform: (v: number) => 100 * v },
     y: { axis: null, domain: [0, 1] },
-    fy: { label: null, domain: order, axis: "left", padding: 0.15 },
+    fy: { label: null, domain: order, axis: "left", padding: 0.15, tickFormat: label },
     marks: [
       Plot.ruleX([0], { stroke: "#999" }),
       Plot.dot(data, {
@@ -188,7 +189,7 @@ export function beeswarmChart(
         r: 1.6,
         fill: (d: { shap: number }) => (d.shap > 0 ? RAISES : LOWERS),
         fillOpacity: 0.6,
-        channels: { feature: "feature", value: "value" },
+        channels: { feature: (d: { feature: string }) => label(d.feature), value: "value" },
         tip: { format: { y: false, fy: false, x: (v: number) => `${v.toFixed(1)} pp` } },
       }),
     ],
@@ -198,7 +199,7 @@ export function beeswarmChart(
 /** Logistic-regression coefficients per standard deviation, as odds ratios on a log scale. */
 export function coefficientChart(
   coefficients: { feature: string; perSd: number; oddsRatioPerSd: number; direction: string }[],
-  { width = 640, title = "Logistic baseline: odds ratio per standard deviation" } = {},
+  { width = 640, title = "Logistic baseline: odds ratio per standard deviation", label = words } = {},
 ) {
   const data = [...coefficients].sort((a, b) => b.perSd - a.perSd);
   return Plot.plot({
@@ -207,7 +208,7 @@ export function coefficientChart(
     height: 30 + 20 * data.length,
     marginLeft: 250,
     x: { type: "log", label: "Odds ratio of churning per +1 SD (log scale) →", grid: true, tickFormat: "~g" },
-    y: { label: null, domain: data.map((d) => d.feature) },
+    y: { label: null, domain: data.map((d) => d.feature), tickFormat: label },
     marks: [
       Plot.ruleX([1]),
       Plot.ruleY(data, {
@@ -304,7 +305,11 @@ export function beeswarmRows(points: BeeswarmPoint[], order: string[]) {
 export function beeswarmView(
   points: BeeswarmPoint[],
   order: string[],
-  { name = "shap-beeswarm", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+  {
+    name = "shap-beeswarm",
+    onDownload,
+    ...options
+  }: { width?: number; title?: string; label?: (name: string) => string } & ChartDownloads = {},
 ): HTMLDivElement {
   return withDownloads(beeswarmChart(points, order, options), {
     name,
@@ -329,7 +334,11 @@ export function coefficientRows(coefficients: Coefficient[]) {
 
 export function coefficientView(
   coefficients: Coefficient[],
-  { name = "logistic-coefficients", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
+  {
+    name = "logistic-coefficients",
+    onDownload,
+    ...options
+  }: { width?: number; title?: string; label?: (name: string) => string } & ChartDownloads = {},
 ): HTMLDivElement {
   return withDownloads(coefficientChart(coefficients, options), {
     name,

@@ -1,3 +1,4 @@
+import { labelOf } from "../lib/columns.js";
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
@@ -17,6 +18,9 @@ export interface PersonaDriversOptions {
   /** the features in order (default: first seen) */
   features?: string[];
 }
+
+/** The Telco column table's label of a feature (the heatmap is Telco's persona view). */
+const featureName = (feature: string) => labelOf("telco", feature);
 
 /** Heatmap of mean SHAP (percentage points of churn probability) by persona and feature, diverging at 0. */
 export function personaDrivers(
@@ -38,8 +42,8 @@ export function personaDrivers(
     height: narrow ? 40 + 24 * f.length + 120 : 60 + 34 * p.length + 110,
     marginLeft: narrow ? 120 : 170,
     marginBottom: narrow ? 120 : 110,
-    x: { label: null, domain: xDomain, tickRotate: -40 },
-    y: { label: null, domain: yDomain },
+    x: { label: null, domain: xDomain, tickRotate: -40, tickFormat: narrow ? undefined : featureName },
+    y: { label: null, domain: yDomain, tickFormat: narrow ? featureName : undefined },
     color: {
       type: "diverging",
       scheme: "RdBu",
@@ -56,7 +60,7 @@ export function personaDrivers(
           x,
           y,
           title: (d) =>
-            `${d.persona}\n${d.feature}: ${d.shap >= 0 ? "+" : ""}${(100 * d.shap).toFixed(2)} pp on average`,
+            `${d.persona}\n${featureName(d.feature)}: ${d.shap >= 0 ? "+" : ""}${(100 * d.shap).toFixed(2)} pp on average`,
         }),
       ),
     ],

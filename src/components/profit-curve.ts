@@ -156,7 +156,7 @@ export function profitCurveChart({
   let tipIndex = -1;
 
   function showTip(index: number) {
-    if (!data || !data.samples.length) return;
+    if (!data?.samples.length) return;
     tipIndex = Math.max(0, Math.min(data.samples.length - 1, index));
     const d = data.samples[tipIndex];
     const lines = [

@@ -112,7 +112,7 @@ export function businessMatrixSvg(
   add("title", {}, title);
   add("rect", { width: "100%", height: "100%", fill: "#ffffff" });
   add("text", { x: 0, y: 18, "font-size": 15, "font-weight": 600, fill: "#1b1e23" }, title);
-  COLUMNS.forEach((label, c) =>
+  COLUMNS.forEach((label, c) => {
     add(
       "text",
       {
@@ -124,8 +124,8 @@ export function businessMatrixSvg(
         fill: "#1b1e23",
       },
       label,
-    ),
-  );
+    );
+  });
   matrixCells(o, acceptance).forEach((cells, r) => {
     const y = top + r * (cellH + 6);
     add("text", { x: 0, y: y + cellH / 2 + 4, "font-size": 13, "font-weight": 600, fill: "#1b1e23" }, ROWS[r]);

@@ -11,7 +11,7 @@ import { rateBars, rateRows } from "../components/rate-bars.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { twoProportionTest } from "../lib/ab.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
-import { abTruth, numberColumn, responsive, stringColumn, telcoCustomers } from "./data.js";
+import { abTruth, numberColumn, responsive, stringColumn, telcoCustomers } from "../lib/load.js";
 
 export interface Arm {
   variant: "A" | "B";

@@ -10,8 +10,9 @@ import { withDownloads, type DownloadFormat } from "../components/chart-export.j
 import { businessMatrix, businessMatrixSvg, matrixCells } from "../components/profit-matrix.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { policyAt, type PolicyOutcome } from "../lib/profit.js";
-import { foodScores, responsive } from "./data.js";
-import { economicsOf, profitScenario } from "./economics.js";
+import { foodScores, responsive } from "../lib/load.js";
+import { profitScenario } from "../lib/profit-scenario.js";
+import { economicsOf } from "./economics.js";
 
 export interface BusinessMatrixViewOptions {
   acceptance: number;

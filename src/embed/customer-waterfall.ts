@@ -12,7 +12,7 @@ import { withDownloads, type DownloadFormat } from "../components/chart-export.j
 import { checkEmbedOptions, EmbedOptionError } from "../lib/embed-views.js";
 import { TELCO_SPEC, featureLayout } from "../lib/features.js";
 import { modelInputs, storedExplanation, waterfallSteps } from "../lib/whatif.js";
-import { responsive, stringColumn, telcoCustomers, telcoShap } from "./data.js";
+import { responsive, stringColumn, telcoCustomers, telcoShap } from "../lib/load.js";
 
 const GROUPS = featureLayout(TELCO_SPEC).groups;
 const pct = (p: number) => `${(100 * p).toFixed(1)}%`;

@@ -9,8 +9,8 @@
 import { importanceChart } from "../components/model-charts.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions, type Dataset } from "../lib/embed-views.js";
-import { FEATURE_LABELS } from "../lib/whatif.js";
-import { metrics, responsive } from "./data.js";
+import { labelOf } from "../lib/columns.js";
+import { metrics, responsive } from "../lib/load.js";
 
 export interface Importance {
   feature: string;
@@ -20,7 +20,6 @@ export interface Importance {
   meanSigned?: number;
 }
 
-const label = (feature: string) => FEATURE_LABELS[feature] ?? feature.replaceAll("_", " ");
 const NAMES: Record<Dataset, string> = { telco: "Telco", food: "food delivery" };
 
 /** The importance bars of the `top` features, with downloads and the values as data attributes. */
@@ -34,10 +33,12 @@ export function globalShapView(
   }: { width: number; top?: number; dataset: Dataset; onDownload?: (format: DownloadFormat, name: string) => void },
 ): HTMLElement {
   const shown = importance.slice(0, top);
-  const chart = importanceChart(
-    shown.map((d) => ({ feature: label(d.feature), meanAbs: d.meanAbs })),
-    { width, title: `What drives churn overall, ${NAMES[dataset]} model (mean |SHAP|)` },
-  );
+  const label = (feature: string) => labelOf(dataset, feature);
+  const chart = importanceChart(shown, {
+    width,
+    title: `What drives churn overall, ${NAMES[dataset]} model (mean |SHAP|)`,
+    label,
+  });
   const view = withDownloads(chart, {
     name: `global-shap-${dataset}`,
     data: () =>

@@ -10,8 +10,9 @@ import { profitCurveChart } from "../components/profit-curve.js";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
 import { formatRupees, policyAt } from "../lib/profit.js";
-import { foodScores, responsive } from "./data.js";
-import { economicsOf, profitScenario, type ProfitScenario } from "./economics.js";
+import { foodScores, responsive } from "../lib/load.js";
+import { profitScenario, type ProfitScenario } from "../lib/profit-scenario.js";
+import { economicsOf } from "./economics.js";
 
 export interface ProfitCurveViewOptions {
   width: number;

@@ -9,7 +9,7 @@ import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "../components/chart-export.js";
 import { checkEmbedOptions, EmbedOptionError, type Dataset } from "../lib/embed-views.js";
 import { DEFAULT_CUTOFFS, TIERS, riskTier, type RiskTier } from "../lib/tiers.js";
-import { foodCustomers, numberColumn, responsive, stringColumn, telcoCustomers } from "./data.js";
+import { foodCustomers, numberColumn, responsive, stringColumn, telcoCustomers } from "../lib/load.js";
 
 export interface RiskBin {
   lo: number;

@@ -1,14 +1,28 @@
 /**
  * CSV for every download on the site (chart data, targeting lists): RFC 4180 quoting, CRLF line ends, and
- * spreadsheet formula injection defused. No DOM, no dependencies: the pipeline, the pages and the tests share it.
+ * spreadsheet formula injection defused (OWASP's CSV-injection guidance). No DOM, no dependencies: the pipeline, the
+ * pages and the tests share it.
  */
 
-/** One CSV field: quoted when needed; a leading =, +, - or @ is defused so spreadsheets never run it as a formula. */
+// OWASP CSV injection: a cell starting with = + - @ tab or CR is a formula to Excel, LibreOffice and Sheets; leading
+// spaces are trimmed by some importers, so they do not hide the sign.
+const FORMULA_START = /^[ ]*[=+\-@\t\r]/;
+// A plain decimal written as text ("-1.5") is a number to a spreadsheet, never a formula: it keeps its value.
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+// Quoted when it holds a quote, a line end, or a separator of any locale (comma, semicolon, tab): unquoted, ";=cmd|…"
+// would start a new cell whose text begins with "=" when a semicolon-locale spreadsheet opens the file.
+const NEEDS_QUOTES = /[",;\t\r\n]/;
+
+/**
+ * One CSV field. Numbers are written as numbers (negative ones included); any other value whose text starts like a
+ * formula gets a leading `'` so spreadsheets show it as text, and fields with a quote, line end or separator are quoted.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  let text = String(value);
+  if (typeof value !== "bigint" && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A CSV column: its header and how to read it from a row. */

@@ -1,8 +1,9 @@
 /**
  * The feature spec and encoder shared by the build (training, scoring) and the browser (what-if, ORT-web).
- * Browser-safe: no Node imports. One spec per data set; category lists are fixed here so that the
- * ingest, the model and the pages can never disagree (the data loaders import them from this module).
+ * Browser-safe: no Node imports. One spec per data set, made from the data set's column table (src/lib/columns.ts),
+ * so that the ingest, the model, the forms and the pages can never disagree.
  */
+import { type Column, FOOD_CATEGORIES, FOOD_COLUMNS, TELCO_CATEGORIES, TELCO_COLUMNS } from "./columns.js";
 
 /** A raw column value as it arrives from Arrow, CSV or a form input. */
 export type RawValue = string | number | boolean | null | undefined;
@@ -69,47 +70,20 @@ export interface FeatureLayout {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Telco
+// The specs, from the column tables (src/lib/columns.ts)
 
-const YES_NO = ["No", "Yes"] as const;
-const NO_INTERNET = ["No", "Yes", "No internet service"] as const;
+export { FOOD_CATEGORIES, TELCO_CATEGORIES };
 
-/**
- * Allowed values of every categorical Telco column (snake_case names; senior_citizen after its 0/1 → No/Yes
- * mapping). The single source of truth: the ingest validates against these, the encoder one-hots them.
- */
-export const TELCO_CATEGORIES = {
-  gender: ["Female", "Male"],
-  senior_citizen: YES_NO,
-  partner: YES_NO,
-  dependents: YES_NO,
-  phone_service: YES_NO,
-  multiple_lines: ["No", "Yes", "No phone service"],
-  internet_service: ["DSL", "Fiber optic", "No"],
-  online_security: NO_INTERNET,
-  online_backup: NO_INTERNET,
-  device_protection: NO_INTERNET,
-  tech_support: NO_INTERNET,
-  streaming_tv: NO_INTERNET,
-  streaming_movies: NO_INTERNET,
-  contract: ["Month-to-month", "One year", "Two year"],
-  paperless_billing: YES_NO,
-  payment_method: ["Electronic check", "Mailed check", "Bank transfer (automatic)", "Credit card (automatic)"],
-} as const;
-
-const yesNo = (name: string, description: string): BinaryField => ({
-  name,
-  description,
-  kind: "binary",
-  positive: "Yes",
-  negative: "No",
-});
-const categorical = (name: keyof typeof TELCO_CATEGORIES, description: string): CategoricalField => ({
-  name,
-  description,
-  kind: "categorical",
-  categories: TELCO_CATEGORIES[name],
-});
+/** The model fields of a column table: its feature columns, in table order, with their encodings. */
+function fieldsOf(columns: readonly Column[]): Field[] {
+  return columns
+    .filter((c) => c.role === "feature")
+    .map((c) => {
+      if (!c.encoding) throw new Error(`feature column ${c.name} has no encoding`);
+      const unit = c.encoding.kind === "numeric" && c.unit ? { unit: c.unit } : {};
+      return { name: c.name, description: c.description, ...c.encoding, ...unit } as Field;
+    });
+}
 
 /** The six internet add-on services ("No internet service" exactly when internet_service is "No"). */
 export const TELCO_ADDONS = [
@@ -155,77 +129,11 @@ export const TELCO_SPEC: FeatureSpec = {
   dataset: "telco",
   id: "customer_id",
   target: "churn",
-  fields: [
-    {
-      name: "gender",
-      description: "customer's gender (encoded 1 = Male)",
-      kind: "binary",
-      positive: "Male",
-      negative: "Female",
-    },
-    yesNo("senior_citizen", "65 or older"),
-    yesNo("partner", "has a partner"),
-    yesNo("dependents", "has dependants"),
-    {
-      name: "tenure",
-      description: "months with the company",
-      kind: "numeric",
-      min: 0,
-      max: 72,
-      integer: true,
-      unit: "months",
-    },
-    yesNo("phone_service", "has a phone line"),
-    categorical("multiple_lines", "more than one phone line"),
-    categorical("internet_service", "internet technology"),
-    categorical("online_security", "online security add-on"),
-    categorical("online_backup", "online backup add-on"),
-    categorical("device_protection", "device protection add-on"),
-    categorical("tech_support", "tech support add-on"),
-    categorical("streaming_tv", "streaming TV add-on"),
-    categorical("streaming_movies", "streaming movies add-on"),
-    {
-      name: "contract",
-      description: "contract term",
-      kind: "ordinal",
-      levels: TELCO_CATEGORIES.contract,
-    },
-    yesNo("paperless_billing", "paperless billing"),
-    categorical("payment_method", "payment method"),
-    {
-      name: "monthly_charges",
-      description: "current monthly bill",
-      kind: "numeric",
-      min: 18,
-      max: 120,
-      unit: "USD",
-    },
-    {
-      name: "total_charges",
-      description: "total billed so far (0 = not billed yet)",
-      kind: "numeric",
-      min: 0,
-      max: 9000,
-      unit: "USD",
-    },
-  ],
+  fields: fieldsOf(TELCO_COLUMNS),
   // Each TELCO_DERIVED feature was measured in repeated CV and none improved AUC or Brier beyond noise
   // (docs/model-card.md), so the model uses the real columns as they are.
   derived: [],
 };
-
-// ---------------------------------------------------------------------------------------------------------
-// Food delivery
-
-/** Category lists of the synthetic food-delivery columns; the generator draws from these. */
-export const FOOD_CATEGORIES = {
-  membership: ["None", "Gold", "Platinum"],
-  payment_method: ["UPI", "Card", "Wallet", "Cash on delivery"],
-  city_tier: [1, 2, 3],
-} as const;
-
-const numeric = (name: string, description: string, min: number, max: number, extra: Partial<NumericField> = {}) =>
-  ({ name, description, kind: "numeric", min, max, ...extra }) satisfies NumericField;
 
 /**
  * The food-delivery model's features: every generator input except the outcome, LTV and true probability.
@@ -236,28 +144,7 @@ export const FOOD_SPEC: FeatureSpec = {
   dataset: "food",
   id: "customer_id",
   target: "churned",
-  fields: [
-    numeric("tenure_months", "months since the first order", 0, 120, { integer: true, unit: "months" }),
-    numeric("recency_days", "days since the last order", 0, 365, { integer: true, unit: "days" }),
-    numeric("order_frequency", "orders per month", 0, 60),
-    numeric("avg_order_value", "average basket value", 0, 10000, { unit: "INR" }),
-    numeric("support_tickets", "support tickets raised", 0, 50, { integer: true }),
-    { name: "membership", description: "loyalty tier", kind: "categorical", categories: FOOD_CATEGORIES.membership },
-    {
-      name: "payment_method",
-      description: "usual payment method",
-      kind: "categorical",
-      categories: FOOD_CATEGORIES.payment_method,
-    },
-    numeric("delivery_delay_min", "average delivery delay", 0, 240, { unit: "minutes" }),
-    numeric("coupon_usage_rate", "share of orders with a coupon", 0, 1),
-    {
-      name: "city_tier",
-      description: "city size tier (1 = metro)",
-      kind: "categorical",
-      categories: FOOD_CATEGORIES.city_tier,
-    },
-  ],
+  fields: fieldsOf(FOOD_COLUMNS),
   derived: [],
 };
 
@@ -289,12 +176,19 @@ export function featureLayout(spec: FeatureSpec): FeatureLayout {
   const group: string[] = [];
   for (const field of spec.fields) {
     if (field.kind === "categorical") {
-      for (const c of field.categories) (names.push(`${field.name}=${c}`), group.push(field.name));
+      for (const c of field.categories) {
+        names.push(`${field.name}=${c}`);
+        group.push(field.name);
+      }
     } else {
-      (names.push(field.name), group.push(field.name));
+      names.push(field.name);
+      group.push(field.name);
     }
   }
-  for (const d of spec.derived) (names.push(d.name), group.push(d.name));
+  for (const d of spec.derived) {
+    names.push(d.name);
+    group.push(d.name);
+  }
   const groups = [...new Set(group)];
   const groupIndex = Int32Array.from(group, (g) => groups.indexOf(g));
   layout = { names, group, groups, groupIndex };
@@ -377,7 +271,9 @@ export function encodeRows(
 ): { data: Float32Array; nrow: number; ncol: number } {
   const ncol = featureLayout(spec).names.length;
   const data = new Float32Array(rows.length * ncol);
-  rows.forEach((row, i) => encodeRow(spec, row as RawRow, data, i * ncol));
+  rows.forEach((row, i) => {
+    encodeRow(spec, row as RawRow, data, i * ncol);
+  });
   return { data, nrow: rows.length, ncol };
 }
 

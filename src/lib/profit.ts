@@ -216,7 +216,10 @@ const HULLS = new WeakMap<RankedScores, number[]>();
  */
 function upperHull(r: RankedScores): number[] {
   let hull = HULLS.get(r);
-  if (!hull) HULLS.set(r, (hull = computeUpperHull(r)));
+  if (!hull) {
+    hull = computeUpperHull(r);
+    HULLS.set(r, hull);
+  }
   return hull;
 }
 
@@ -239,7 +242,7 @@ function computeUpperHull(r: RankedScores): number[] {
 
 /** The Beta(α, β) density on a grid, normalised to sum to 1 (a midpoint rule for the EMP integral). */
 function betaWeights(alpha: number, beta: number, grid: Float64Array): Float64Array {
-  const w = Float64Array.from(grid, (g) => Math.pow(g, alpha - 1) * Math.pow(1 - g, beta - 1));
+  const w = Float64Array.from(grid, (g) => g ** (alpha - 1) * (1 - g) ** (beta - 1));
   const total = w.reduce((s, v) => s + v, 0);
   return w.map((v) => v / total);
 }

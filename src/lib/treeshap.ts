@@ -73,11 +73,13 @@ function prepareTree(t: CompactTree): PreparedTree {
   };
   const fill = (node: number, depth: number): number => {
     tree.maxDepth = Math.max(tree.maxDepth, depth);
-    if (tree.left[node] < 0) return (tree.mean[node] = tree.value[node]);
     const l = tree.left[node];
     const r = tree.right[node];
-    const m = (fill(l, depth + 1) * tree.cover[l] + fill(r, depth + 1) * tree.cover[r]) / tree.cover[node];
-    return (tree.mean[node] = m);
+    tree.mean[node] =
+      l < 0
+        ? tree.value[node]
+        : (fill(l, depth + 1) * tree.cover[l] + fill(r, depth + 1) * tree.cover[r]) / tree.cover[node];
+    return tree.mean[node];
   };
   fill(0, 0);
   return tree;
@@ -237,7 +239,10 @@ export function treeShap(model: PreparedEnsemble, x: ArrayLike<number>, offset =
   const phi = out ?? new Float64Array(model.nFeatures + 1);
   phi.fill(0);
   let s = states.get(model);
-  if (!s) states.set(model, (s = new PathState(model.maxDepth)));
+  if (!s) {
+    s = new PathState(model.maxDepth);
+    states.set(model, s);
+  }
   for (const tree of model.trees) {
     recurse(tree, x, offset, phi, s, 0, 0, 0, 0, 1, 1, -1);
     phi[model.nFeatures] += tree.mean[0];

@@ -13,34 +13,12 @@ import {
   type FeatureSpec,
   type RawRow,
 } from "./features.js";
+import { labelOf } from "./columns.js";
 import { groupedProbabilityShap, type PlattParams } from "./shap-display.js";
 import { treeShap, type PreparedEnsemble } from "./treeshap.js";
 
-/** Readable names of the Telco model's source features (waterfall labels, report, form). */
-export const FEATURE_LABELS: Record<string, string> = {
-  gender: "Gender",
-  senior_citizen: "Senior citizen",
-  partner: "Partner",
-  dependents: "Dependants",
-  tenure: "Tenure",
-  phone_service: "Phone service",
-  multiple_lines: "Multiple lines",
-  internet_service: "Internet service",
-  online_security: "Online security",
-  online_backup: "Online backup",
-  device_protection: "Device protection",
-  tech_support: "Tech support",
-  streaming_tv: "Streaming TV",
-  streaming_movies: "Streaming movies",
-  contract: "Contract",
-  paperless_billing: "Paperless billing",
-  payment_method: "Payment method",
-  monthly_charges: "Monthly charges",
-  total_charges: "Total charges",
-};
-
-/** The label of a source feature (its own name when unknown). */
-export const featureLabel = (name: string): string => FEATURE_LABELS[name] ?? name;
+/** The label of a Telco source feature, from the column table ("Monthly charges"). */
+export const featureLabel = (name: string): string => labelOf("telco", name);
 
 /** The model inputs of a customer record (Arrow row or plain object): one value per spec field. */
 export function modelInputs(customer: object, spec: FeatureSpec = TELCO_SPEC): RawRow {

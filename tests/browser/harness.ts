@@ -245,7 +245,7 @@ async function renderTemplates(from: string, to: string, env: Record<string, str
   for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith(".template")) continue;
     const text = await readFile(join(entry.parentPath, entry.name), "utf8");
-    const rendered = text.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    const rendered = text.replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
       if (!(name in env)) throw new Error(`template ${entry.name}: no value for \${${name}} in the test defaults`);
       return env[name]!;
     });

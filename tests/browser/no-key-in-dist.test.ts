@@ -1,13 +1,14 @@
 /**
- * No API key reaches the built site. A real production build with a key configured — the pipeline, Framework's
- * build and the post-build step, as scripts/build.sh runs them — against the fake chat-completions server
- * (tests/llm/fake-server.ts), with a unique canary key, into private folders: its own output dir (OUTPUT_DIR), its
- * own LLM cache (LLM_CACHE_DIR). Then the canary is searched, binary-safe and in its encoded forms, in every file
+ * No credential reaches the built site. A real production build with a key and a keyed base URL configured
+ * (scripts/build.sh: the pipeline, Framework's build and the post-build step) against the fake chat-completions
+ * server (tests/llm/fake-server.ts), with unique canaries, into private folders: its own output dir (OUTPUT_DIR), its
+ * own LLM cache (LLM_CACHE_DIR). Then the canaries are searched, binary-safe and in their encoded forms, in every file
  * the build wrote. Small options (FOOD_N, CV_REPEATS) keep it to a couple of minutes.
  *
- * Runs with the browser tests (after the main build, one file at a time): it needs Framework's primed npm cache and
- * clears Framework's loader cache as scripts/build.sh does, before and after, so no private output lingers there.
- * The main dist/ and the committed llm-cache/ are left alone (checked). Run alone:
+ * Runs with the browser tests (after the main build, one file at a time). The build publishes its artifacts into
+ * src/data/ as every build does; they are scanned too, then the main build's artifacts are published back (the
+ * models are cached, so that takes seconds). The main dist/ and the committed llm-cache/ are left alone (checked).
+ * Run alone:
  *   node --import tsx --test tests/browser/no-key-in-dist.test.ts
  */
 import assert from "node:assert/strict";
@@ -26,8 +27,8 @@ import { defaultContent, startFakeServer, type FakeServer } from "../llm/fake-se
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(ROOT, "node_modules", ".bin");
-const PIPELINE_CACHE = join(ROOT, ".cache", "pipeline");
-const LOADER_CACHE = join(ROOT, "src", ".observablehq", "cache");
+const MODEL_CACHE = join(ROOT, ".cache", "models");
+const ARTIFACTS_DIR = join(ROOT, "src", "data");
 const MODEL = "canary-model";
 const FOOD_N = 2000;
 
@@ -107,14 +108,6 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** Framework's loader outputs (not its primed npm cache), as scripts/build.sh clears them. */
-async function clearLoaderCache(): Promise<void> {
-  if (!existsSync(LOADER_CACHE)) return;
-  for (const entry of await readdir(LOADER_CACHE)) {
-    if (entry !== "_npm") await rm(join(LOADER_CACHE, entry), { recursive: true, force: true });
-  }
-}
-
 interface Step {
   name: string;
   seconds: number;
@@ -144,14 +137,11 @@ function buildEnv(server: FakeServer, dirs: { out: string; llmCache: string }): 
   for (const name of Object.keys(env)) {
     if (/^(LLM_|TOGETHER_|HF_|HUGGING|OPENAI_)/.test(name)) delete env[name];
   }
-  const sharedCsv = resolve(ROOT, "../shared/data/Telco-Customer-Churn.csv");
-  if (!env.TELCO_CSV && existsSync(sharedCsv)) env.TELCO_CSV = sharedCsv;
   return {
     ...env,
-    // Framework runs the loader shims with tsx from PATH, as under npx.
+    // The build runs tsx and Framework from PATH, as under npx.
     PATH: `${BIN}:${env.PATH ?? ""}`,
     OBSERVABLE_TELEMETRY_DISABLE: "true",
-    OMP_WAIT_POLICY: "PASSIVE",
     FOOD_N: String(FOOD_N),
     CV_REPEATS: "1",
     LLM_PROVIDER: "openai-compatible",
@@ -163,17 +153,9 @@ function buildEnv(server: FakeServer, dirs: { out: string; llmCache: string }): 
   };
 }
 
-/** The pipeline runs (folders or the symlinks filing a run under a second key) written for this server. */
-async function runsFor(server: FakeServer): Promise<string[]> {
-  if (!existsSync(PIPELINE_CACHE)) return [];
-  const runs: string[] = [];
-  for (const entry of await readdir(PIPELINE_CACHE)) {
-    const manifest = join(PIPELINE_CACHE, entry, "manifest.json");
-    if (existsSync(manifest) && JSON.parse(await readFile(manifest, "utf8")).llm?.includes(server.baseURL)) {
-      runs.push(join(PIPELINE_CACHE, entry));
-    }
-  }
-  return runs;
+/** The model stage's cache folders (the keyed build's small models land here too). */
+async function modelRuns(): Promise<Set<string>> {
+  return new Set(existsSync(MODEL_CACHE) ? await readdir(MODEL_CACHE) : []);
 }
 
 /** The one file of the built site matching `pattern` (Framework adds a content hash to the name). */
@@ -195,8 +177,8 @@ describe("a production build with an API key and a keyed base URL configured", {
   let out: string;
   let llmCache: string;
   let nginxOut: string;
-  let steps: Step[] = [];
-  let runs: string[] = [];
+  const steps: Step[] = [];
+  let newModels: string[] = [];
   let committedCacheBefore: Record<string, string>;
   let mainDistBefore: Record<string, string>;
 
@@ -207,12 +189,13 @@ describe("a production build with an API key and a keyed base URL configured", {
     committedCacheBefore = await snapshot(join(ROOT, "llm-cache"));
     mainDistBefore = await snapshot(join(ROOT, "dist"));
     const env = buildEnv(server, { out, llmCache });
+    const modelsBefore = await modelRuns();
     // The production build script itself, into the private folders (it clears Framework's loader cache first,
     // else Framework would serve the main build's loader outputs).
     steps.push(
       await run("scripts/build.sh", "bash", ["scripts/build.sh", "--no-setup"], { ...env, NGINX_OUT: nginxOut }),
     );
-    runs = await runsFor(server);
+    newModels = [...(await modelRuns())].filter((d) => !modelsBefore.has(d)).map((d) => join(MODEL_CACHE, d));
     const total = steps.reduce((s, step) => s + step.seconds, 0);
     process.stderr.write(
       `keyed build: ${steps.map((s) => `${s.name} ${s.seconds.toFixed(1)} s`).join(", ")}; total ${total.toFixed(1)} s\n`,
@@ -221,9 +204,14 @@ describe("a production build with an API key and a keyed base URL configured", {
 
   after(async () => {
     await server?.close();
-    // Framework's loader cache now holds this build's outputs: clear it so nothing private is served later.
-    await clearLoaderCache();
-    if (server) for (const dir of await runsFor(server)) await rm(dir, { recursive: true, force: true });
+    // src/data/ now holds this build's artifacts: publish the main build's back (its models are cached).
+    // As scripts/build.sh runs it (scripts/env.sh finds the Telco CSV the same way).
+    const restore = "source scripts/env.sh && exec npx tsx scripts/pipeline.ts";
+    await run("restore src/data", "bash", ["-c", restore], {
+      ...process.env,
+      PATH: `${BIN}:${process.env.PATH ?? ""}`,
+    });
+    for (const dir of newModels) await rm(dir, { recursive: true, force: true });
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -250,7 +238,6 @@ describe("a production build with an API key and a keyed base URL configured", {
       }
     }
     assert.equal(server.hits.length, 2 * DEFAULTS.budget, "one call per LLM message: the pipeline ran once");
-    assert.equal(runs.length, 2, `the run, filed under the key before and after its LLM cache grew: ${runs}`);
     const manifest = JSON.parse(await readFile(await builtFile(out, "_file/data", /^manifest\..*\.json$/), "utf8"));
     assert.equal(manifest.llm, `openai-compatible|${server.baseURL}?api-key=…|${MODEL}`);
     assert.equal(manifest.telco.nudges.llm, DEFAULTS.budget);
@@ -262,7 +249,7 @@ describe("a production build with an API key and a keyed base URL configured", {
     assert.deepEqual(leaks, []);
   });
 
-  it("nor in the LLM cache it wrote, the pipeline's artifacts, Framework's loader cache or the build's output", async () => {
+  it("nor in the LLM cache it wrote, the published artifacts, the model cache or the build's output", async () => {
     const cacheFiles = (await readdir(llmCache)).sort();
     assert.deepEqual(cacheFiles, ["nudge.jsonl", "offer.jsonl"]);
     const lines = (await readFile(join(llmCache, "nudge.jsonl"), "utf8")).trimEnd().split("\n");
@@ -271,7 +258,7 @@ describe("a production build with an API key and a keyed base URL configured", {
       lines.length > 0 && lines.length <= DEFAULTS.budget,
       `the cache holds this build's answers: ${lines.length}`,
     );
-    const { leaks } = await scan([llmCache, ...runs, LOADER_CACHE]);
+    const { leaks } = await scan([llmCache, ARTIFACTS_DIR, ...newModels]);
     assert.deepEqual(leaks, []);
     for (const step of steps) assert.deepEqual(leaksIn(Buffer.from(step.output), `${step.name} output`), []);
   });

@@ -1,12 +1,11 @@
 // The consumer's view: DuckDB-WASM (the engine behind the pages' `sql`) must read what the loaders write.
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { before, describe, it } from "node:test";
 import * as duckdb from "@duckdb/duckdb-wasm/blocking";
-import { rowsToArrowIPC, writeArrowStream } from "../../data-loaders/arrow.js";
+import { rowsToArrowIPC } from "../../data-loaders/arrow.js";
 import { FOOD_ARROW_COLUMNS, foodRows } from "../../data-loaders/food/generate.js";
-import { ENRICHED_TELCO_ARROW_COLUMNS } from "../../data-loaders/telco/arrow-columns.js";
+import { TELCO_DATA_COLUMNS } from "../../src/lib/artifacts.js";
 import { enrichTelco } from "../../data-loaders/telco/enrich.js";
 import { readTelco } from "../../data-loaders/telco/ingest.js";
 import { TELCO_CSV } from "./helpers.js";
@@ -17,14 +16,7 @@ const BUNDLES = {
   eh: { mainModule: `${dist}duckdb-eh.wasm`, mainWorker: `${dist}duckdb-node-eh.worker.cjs` },
 };
 
-/** Collects a byte stream in memory (the test's stand-in for stdout). */
-function collector(): { sink: Writable; bytes: () => Uint8Array } {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({ write: (chunk, _, done) => (chunks.push(chunk), done()) });
-  return { sink, bytes: () => new Uint8Array(Buffer.concat(chunks)) };
-}
-
-describe("DuckDB-WASM reads the loaders' Arrow IPC streams", () => {
+describe("DuckDB-WASM reads the pipeline's Arrow IPC streams", () => {
   let connection: duckdb.DuckDBConnection;
   before(async () => {
     const db = await duckdb.createDuckDB(BUNDLES, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
@@ -35,7 +27,7 @@ describe("DuckDB-WASM reads the loaders' Arrow IPC streams", () => {
 
   it("reads the enriched Telco table with its types", async () => {
     const rows = enrichTelco((await readTelco({ path: TELCO_CSV })).rows);
-    connection.insertArrowFromIPCStream(rowsToArrowIPC(rows, ENRICHED_TELCO_ARROW_COLUMNS), { name: "telco" });
+    connection.insertArrowFromIPCStream(rowsToArrowIPC(rows, TELCO_DATA_COLUMNS), { name: "telco" });
     assert.deepEqual(
       one(
         "select count(*)::int n, sum(churn)::int churners, count(*) filter (total_charges_blank)::int blank, " +
@@ -45,10 +37,9 @@ describe("DuckDB-WASM reads the loaders' Arrow IPC streams", () => {
     );
   });
 
-  it("reads a multi-batch food stream written through writeArrowStream", async () => {
-    const { sink, bytes } = collector();
-    await writeArrowStream(sink, foodRows({ n: 50_000 }), FOOD_ARROW_COLUMNS, { batchSize: 8192 });
-    connection.insertArrowFromIPCStream(bytes(), { name: "food" });
+  it("reads a multi-batch food stream written by rowsToArrowIPC", async () => {
+    const bytes = rowsToArrowIPC(foodRows({ n: 50_000 }), FOOD_ARROW_COLUMNS, { batchSize: 8192 });
+    connection.insertArrowFromIPCStream(bytes, { name: "food" });
     assert.deepEqual(one("select count(*)::int n, max(customer_id) last_id from food"), {
       n: 50_000,
       last_id: "FD0050000",

@@ -4,9 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** $TELCO_CSV, else the shared copy beside the project root (as CI and development lay it out). */
-export const TELCO_CSV =
-  process.env.TELCO_CSV || fileURLToPath(new URL("../../../shared/data/Telco-Customer-Churn.csv", import.meta.url));
+export { TELCO_CSV } from "../telco-csv.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 

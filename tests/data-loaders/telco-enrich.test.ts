@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { rowsToArrowIPC } from "../../data-loaders/arrow.js";
 import { stratumOf } from "../../data-loaders/telco/ab-test.js";
-import { ENRICHED_TELCO_ARROW_COLUMNS } from "../../data-loaders/telco/arrow-columns.js";
+import { TELCO_DATA_COLUMNS } from "../../src/lib/artifacts.js";
 import {
   enrichTelco,
   PERSONAS,
@@ -40,13 +40,15 @@ describe("enrichTelco", () => {
   it("keeps every real column and adds every simulated column of the contract", () => {
     assert.equal(enriched.length, rows.length);
     assert.deepEqual(Object.keys(enriched[0]).slice(-TELCO_SIMULATED_COLUMNS.length), [...TELCO_SIMULATED_COLUMNS]);
-    enriched.forEach((r, i) => assert.equal(r.churn, rows[i].churn));
+    enriched.forEach((r, i) => {
+      assert.equal(r.churn, rows[i].churn);
+    });
   });
 
   it("gives two runs with the same seed identical Arrow bytes, and another seed different ones", () => {
-    const bytes = rowsToArrowIPC(enrichTelco(rows, { seed: 42 }), ENRICHED_TELCO_ARROW_COLUMNS);
-    assert.deepEqual(bytes, rowsToArrowIPC(enriched, ENRICHED_TELCO_ARROW_COLUMNS));
-    assert.notDeepEqual(bytes, rowsToArrowIPC(enrichTelco(rows, { seed: 7 }), ENRICHED_TELCO_ARROW_COLUMNS));
+    const bytes = rowsToArrowIPC(enrichTelco(rows, { seed: 42 }), TELCO_DATA_COLUMNS);
+    assert.deepEqual(bytes, rowsToArrowIPC(enriched, TELCO_DATA_COLUMNS));
+    assert.notDeepEqual(bytes, rowsToArrowIPC(enrichTelco(rows, { seed: 7 }), TELCO_DATA_COLUMNS));
   });
 
   it("never reads churn: flipping every churn label leaves behaviour and assignment unchanged", () => {

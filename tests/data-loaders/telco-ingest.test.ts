@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, truncate, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { readTelco, TELCO_CATEGORIES, TELCO_SHA256, TelcoValidationError } from "../../data-loaders/telco/ingest.js";
+import {
+  MAX_TELCO_BYTES,
+  readTelco,
+  TELCO_CATEGORIES,
+  TELCO_SHA256,
+  TelcoValidationError,
+} from "../../data-loaders/telco/ingest.js";
 import { sha256Hex } from "../../data-loaders/util/hash.js";
 import { mapFields, TELCO_CSV, telcoSample, tempDir, withField, writeTelcoFixture } from "./helpers.js";
 
@@ -103,7 +110,7 @@ describe("readTelco validation", () => {
   }
 
   it("accepts the sample and maps its blank TotalCharges (tenure 0) and its senior citizen", async () => {
-    const { rows } = await readTelco({ path: await writeTelcoFixture(dir, sample) });
+    const { rows } = await readTelco({ path: await writeTelcoFixture(dir, sample), minRowsPerClass: 1 });
     assert.equal(rows.length, 7);
     assert.deepEqual(rows.map((r) => [r.customer_id, r.total_charges, r.total_charges_blank]).slice(4, 6), [
       ["9237-HQITU", 151.65, false],
@@ -242,9 +249,92 @@ describe("readTelco validation", () => {
   it("accepts CRLF line endings and a byte-order mark", async () => {
     const { rows } = await readTelco({
       path: await writeTelcoFixture(dir, "\uFEFF" + sample.replaceAll("\n", "\r\n")),
+      minRowsPerClass: 1,
     });
     assert.equal(rows.length, 7);
     assert.equal(rows[0].customer_id, "7590-VHVEG");
+  });
+
+  it("rejects charges above the domain's bounds, naming the cell and not pasting a huge value", async () => {
+    await rejects(
+      withField(sample, 2, col("MonthlyCharges"), "1000000000000"),
+      `${F} line 2, column MonthlyCharges: "1000000000000" is above 1000, the largest monthly charge accepted`,
+    );
+    await rejects(
+      withField(sample, 4, col("MonthlyCharges"), "9".repeat(400)),
+      `${F} line 4, column MonthlyCharges: "${"9".repeat(80)}…" (400 characters) is above 1000, the largest monthly charge accepted`,
+    );
+    await rejects(
+      withField(sample, 3, col("TotalCharges"), "100000.01"),
+      `${F} line 3, column TotalCharges: "100000.01" is above 100000, the largest total charge accepted`,
+    );
+    await rejects(
+      withField(sample, 3, col("tenure"), "9".repeat(400)),
+      `${F} line 3, column tenure: "${"9".repeat(80)}…" (400 characters) is not an integer from 0 to 100`,
+    );
+  });
+
+  it("rejects customer IDs that are not printable text or that spreadsheets would run", async () => {
+    for (const [id, problem] of [
+      ["\u0000ABC", '"\\u0000ABC" has the control or invisible character U+0000 at position 1'],
+      ["AB\u202ECD", '"AB\\u202ECD" has the control or invisible character U+202E at position 3'],
+      ["AB\u200BCD", '"AB\\u200BCD" has the control or invisible character U+200B at position 3'],
+      ["AB\tCD", '"AB\\tCD" has the control or invisible character U+0009 at position 3'],
+      ["=1+2", '"=1+2" starts with "=", which spreadsheets run as a formula'],
+      ["@SUM(A1)", '"@SUM(A1)" starts with "@", which spreadsheets run as a formula'],
+      ["+4479", '"+4479" starts with "+", which spreadsheets run as a formula'],
+      ["-4479", '"-4479" starts with "-", which spreadsheets run as a formula'],
+      ["X".repeat(65), `"${"X".repeat(65)}" is longer than 64 characters`],
+    ]) {
+      await rejects(withField(sample, 5, col("customerID"), id), `${F} line 5, column customerID: ${problem}`);
+    }
+  });
+
+  it("refuses data no churn model can be trained on, with a sentence", async () => {
+    await rejects(
+      sample.split("\n")[0] + "\n",
+      `${F}: has no customer rows, only the header (a truncated or empty export?)`,
+    );
+    const allStayed = mapFields(sample, (f, line) => (line === 1 ? f : [...f.slice(0, -1), "No"]));
+    await rejects(
+      allStayed,
+      `${F}, column Churn: all 7 customers have Churn "No": a churn model needs customers who left and customers who stayed`,
+    );
+    await rejects(
+      sample,
+      `${F}, column Churn: only 3 customers with Churn "Yes" and 4 with "No": training needs at least 200 of each`,
+    );
+  });
+
+  it("refuses a file over the size cap before reading it", async () => {
+    const path = await writeTelcoFixture(dir, sample);
+    await assert.rejects(readTelco({ path, maxBytes: 1000 }), {
+      message: `${path}: is ${Buffer.byteLength(sample)} bytes, over the 1000 bytes limit for a Telco CSV (the IBM file is 0.9 MB); nothing was parsed`,
+    });
+    // 200 MB (sparse: no disk used) took 101 s and 3.9 GB before its error; now the size alone refuses it.
+    const big = join(dir, "big.csv");
+    await writeFile(big, "");
+    await truncate(big, 200 * 1024 * 1024);
+    assert.ok(MAX_TELCO_BYTES < 200 * 1024 * 1024);
+    await assert.rejects(readTelco({ path: big }), {
+      message: `${big}: is 200.0 MB, over the 64.0 MB limit for a Telco CSV (the IBM file is 0.9 MB); nothing was parsed`,
+    });
+  });
+
+  it("names a FIFO, a directory or a device given as the CSV instead of reading it", async () => {
+    const fifo = join(dir, "pipe.csv");
+    execFileSync("mkfifo", [fifo]); // reading it used to block the build forever
+    await assert.rejects(readTelco({ path: fifo }), {
+      message: `${fifo}: is a FIFO (named pipe), not a regular file: give the CSV file itself`,
+    });
+    const folder = join(dir, "folder.csv");
+    await mkdir(folder);
+    await assert.rejects(readTelco({ path: folder }), {
+      message: `${folder}: is a directory, not a regular file: give the CSV file itself`,
+    });
+    await assert.rejects(readTelco({ path: "/dev/zero" }), {
+      message: "/dev/zero: is a character device, not a regular file: give the CSV file itself",
+    });
   });
 
   it("checks a local file's sha256 when one is given", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { calibratedScores } from "./calibrated-scores.js";
+import { calibratedScores } from "../../scripts/calibrated-scores.js";
 import {
   DEFAULT_ECONOMICS,
   checkEconomics,

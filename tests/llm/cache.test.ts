@@ -48,10 +48,10 @@ describe("MessageCache", () => {
     const [a, b] = [tempDir(), tempDir()];
     const entries = [entry(0), entry(1), entry(2)];
     const ca = MessageCache.load(a, "nudge");
-    entries.forEach((e) => ca.put(e));
+    for (const e of entries) ca.put(e);
     ca.save();
     const cb = MessageCache.load(b, "nudge");
-    [...entries].reverse().forEach((e) => cb.put(e));
+    for (const e of [...entries].reverse()) cb.put(e);
     cb.save();
     const text = readFileSync(join(a, "nudge.jsonl"), "utf8");
     assert.equal(text, readFileSync(join(b, "nudge.jsonl"), "utf8"));

@@ -3,7 +3,11 @@ import type { AddressInfo } from "node:net";
 
 /** What the fake server does with one request. */
 export type Fault =
-  | { type: "success"; content?: string; finishReason?: string; delayMs?: number }
+  | { type: "success"; content?: string; finishReason?: string; delayMs?: number; model?: unknown; tokens?: number }
+  // 200 with a valid completion whose content is `bytes` long, streamed in 64 KB chunks as the socket drains; with
+  // `declareLength` the Content-Length header announces the size.
+  | { type: "huge"; bytes: number; declareLength?: boolean }
+  | { type: "drip"; everyMs: number } // sends headers, then one byte of the body every `everyMs` forever
   | { type: "status"; status: number; headers?: Record<string, string>; body?: string }
   | { type: "hang" } // never answers
   | { type: "hang-body" } // sends headers, then never finishes the body
@@ -22,6 +26,8 @@ export interface FakeServer {
   baseURL: string;
   hits: Hit[];
   maxInFlight: number;
+  /** Body bytes the server managed to write, over all responses (a client that cuts a huge body keeps this low). */
+  bytesSent: number;
   /** Chooses the fault for the n-th request (0-based). */
   behave(fault: Fault | ((n: number, hit: Hit) => Fault)): void;
   close(): Promise<void>;
@@ -38,7 +44,7 @@ export function defaultContent(hit: Hit): string {
 export async function startFakeServer(initial: Fault = { type: "success" }): Promise<FakeServer> {
   let choose: (n: number, hit: Hit) => Fault = () => initial;
   let inFlight = 0;
-  const state = { hits: [] as Hit[], maxInFlight: 0 };
+  const state = { hits: [] as Hit[], maxInFlight: 0, bytesSent: 0 };
   const server = createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
@@ -54,7 +60,7 @@ export async function startFakeServer(initial: Fault = { type: "success" }): Pro
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
       res.on("close", () => inFlight--);
-      respond(res, choose(n, hit), hit);
+      respond(res, choose(n, hit), hit, (bytes) => (state.bytesSent += bytes));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -67,6 +73,9 @@ export async function startFakeServer(initial: Fault = { type: "success" }): Pro
     get maxInFlight() {
       return state.maxInFlight;
     },
+    get bytesSent() {
+      return state.bytesSent;
+    },
     behave(fault) {
       choose = typeof fault === "function" ? fault : () => fault;
     },
@@ -78,11 +87,12 @@ export async function startFakeServer(initial: Fault = { type: "success" }): Pro
   };
 }
 
-function respond(res: ServerResponse, fault: Fault, hit: Hit): void {
+function respond(res: ServerResponse, fault: Fault, hit: Hit, sent: (bytes: number) => void): void {
   const json = { "content-type": "application/json" };
   switch (fault.type) {
     case "success": {
-      const body = completion(hit.body.model, fault.content ?? defaultContent(hit), fault.finishReason ?? "stop");
+      const model = "model" in fault ? fault.model : hit.body.model;
+      const body = completion(model, fault.content ?? defaultContent(hit), fault.finishReason ?? "stop", fault.tokens);
       const send = () => res.writeHead(200, json).end(body);
       if (fault.delayMs) setTimeout(send, fault.delayMs);
       else send();
@@ -105,17 +115,64 @@ function respond(res: ServerResponse, fault: Fault, hit: Hit): void {
     case "raw":
       res.writeHead(200, json).end(fault.body);
       return;
+    case "huge":
+      streamHuge(res, fault.bytes, fault.declareLength ?? false, hit.body.model, sent);
+      return;
+    case "drip": {
+      res.writeHead(200, json);
+      const timer = setInterval(() => res.write(" "), fault.everyMs);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
   }
 }
 
-function completion(model: string, content: string, finishReason: string): string {
+/** A completion with `bytes` of content, written chunk by chunk only as fast as the client reads it. */
+function streamHuge(
+  res: ServerResponse,
+  bytes: number,
+  declareLength: boolean,
+  model: string,
+  sent: (n: number) => void,
+) {
+  const [head, tail] = completion(model, "\u0000", "stop").split('"\\u0000"');
+  const prefix = Buffer.from(head + '"');
+  const suffix = Buffer.from('"' + tail);
+  const chunk = Buffer.alloc(64 * 1024, "1");
+  res.writeHead(200, {
+    "content-type": "application/json",
+    ...(declareLength && { "content-length": String(prefix.length + bytes + suffix.length) }),
+  });
+  let left = bytes;
+  let closed = false;
+  res.on("close", () => (closed = true));
+  const write = (buffer: Buffer) => {
+    sent(buffer.length);
+    return res.write(buffer);
+  };
+  const pump = () => {
+    while (!closed && left > 0) {
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= part.length;
+      if (!write(part)) return void res.once("drain", pump);
+    }
+    if (!closed) {
+      sent(suffix.length);
+      res.end(suffix);
+    }
+  };
+  write(prefix);
+  pump();
+}
+
+function completion(model: unknown, content: string, finishReason: string, tokens = 2): string {
   return JSON.stringify({
     id: "cmpl-test",
     object: "chat.completion",
     created: 0,
     model,
     choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    usage: { prompt_tokens: tokens - 1, completion_tokens: 1, total_tokens: tokens },
   });
 }
 

@@ -57,7 +57,9 @@ function evaluationRows(booster: Booster): Dataset {
   });
   const data = new Float32Array((ds.nrow + extra.length) * ds.ncol);
   data.set(ds.data);
-  extra.forEach((x, k) => data.set(x, (ds.nrow + k) * ds.ncol));
+  extra.forEach((x, k) => {
+    data.set(x, (ds.nrow + k) * ds.ncol);
+  });
   return { data, nrow: ds.nrow + extra.length, ncol: ds.ncol, label: new Float32Array(ds.nrow + extra.length) };
 }
 

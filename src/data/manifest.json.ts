@@ -1,4 +1,0 @@
-// Loader shim: manifest.json from the content-addressed pipeline run (data-loaders/artifacts.ts).
-import { emitArtifact } from "../../data-loaders/artifacts.js";
-
-await emitArtifact("manifest.json");

@@ -1,4 +1,0 @@
-// Loader shim: telco/shap.arrow from the content-addressed pipeline run (data-loaders/artifacts.ts).
-import { emitArtifact } from "../../../data-loaders/artifacts.js";
-
-await emitArtifact("telco/shap.arrow");

@@ -1,0 +1,206 @@
+/**
+ * The contract between the pipeline and the pages: every file the pipeline publishes into `src/data/`, with its
+ * columns and types (tables) or its shape (JSON). The pipeline writes through it (data-loaders/publish.ts checks
+ * every table against its declaration and names the artifact on a mismatch), the pages and embeds read through it
+ * (src/lib/data.ts checks the schema on load), and the type checker holds both sides to the same row types.
+ * Browser-safe: no Node imports (types from the model side are erased).
+ */
+import type { ModelMetrics } from "../../models/pipeline.js";
+import type { FoodTruth } from "../../data-loaders/food/truth.js";
+import type { TelcoGroundTruth } from "../../data-loaders/telco/enrich.js";
+import { type ArrowType, type Column, FOOD_COLUMNS, SCORE_COLUMNS, TELCO_COLUMNS } from "./columns.js";
+import type { TreesJson } from "./treeshap.js";
+
+/** An ordered column list: [name, Arrow type]. */
+export type ColumnList = readonly (readonly [string, ArrowType])[];
+
+type ValueOf<T extends ArrowType> = T extends "utf8" ? string : T extends "bool" ? boolean : number;
+/** The row type a column list declares: { name: string | number | boolean }. */
+export type RowOf<C extends ColumnList> = { [E in C[number] as E[0]]: ValueOf<E[1]> };
+
+/** [name, type] pairs of a column table, keeping the literal types for RowOf. */
+function pairs<const C extends readonly Column[]>(
+  columns: C,
+): { readonly [K in keyof C]: readonly [C[K]["name"], C[K]["type"]] } {
+  return columns.map((c) => [c.name, c.type] as const) as never;
+}
+
+export interface TableArtifact<C extends ColumnList = ColumnList> {
+  kind: "arrow";
+  /** path under src/data/ (FileAttachment("../data/<path>") from a page one level down) */
+  path: string;
+  columns: C;
+  /** extra float64 columns whose names come from the model (one per feature), after `columns` */
+  perFeature?: "float64";
+  description: string;
+}
+export interface JsonArtifact<T> {
+  kind: "json";
+  path: string;
+  /** top-level keys that must be present (checked on write and on load) */
+  required: readonly (keyof T & string)[];
+  description: string;
+}
+export interface BinaryArtifact {
+  kind: "binary";
+  path: string;
+  description: string;
+}
+
+/** The enriched Telco table's columns as the data stage makes them (before the scores). */
+export const TELCO_DATA_COLUMNS = pairs(TELCO_COLUMNS);
+/** The food-delivery table's columns as the generator makes them (before the scores). */
+export const FOOD_DATA_COLUMNS = pairs(FOOD_COLUMNS);
+const telcoTable = [...TELCO_DATA_COLUMNS, ...pairs(SCORE_COLUMNS)] as const;
+const foodTable = [...FOOD_DATA_COLUMNS, ...pairs(SCORE_COLUMNS)] as const;
+
+export const MESSAGE_COLUMNS = [
+  ["id", "utf8"],
+  ["text", "utf8"],
+  ["source", "utf8"],
+  ["provider", "utf8"],
+  ["model", "utf8"],
+  ["prompt_hash", "utf8"],
+  ["prompt_version", "utf8"],
+  ["generated_at", "utf8"],
+  ["reason", "utf8"],
+  ["template", "utf8"],
+] as const satisfies ColumnList;
+
+const SHAP_ID = [["customer_id", "utf8"]] as const satisfies ColumnList;
+
+/** Metrics as published: wall-clock figures are logged, never stored (same inputs → same bytes). */
+export type PublishedMetrics = Omit<ModelMetrics, "timings">;
+
+/** What the build says about itself: the site shows it and tests read it. */
+export interface Manifest {
+  generator: "retention-lab pipeline";
+  seed: number;
+  telco: { rows: number; sha256: string; nudges: Record<string, number> };
+  food: { rows: number; offers: Record<string, number> };
+  /** who wrote the LLM messages: provider|public base URL|model, or "none" (never a credential) */
+  llm: string;
+  /** every other artifact, path → sha256 */
+  files: Record<string, string>;
+}
+
+const metricsArtifact = (dataset: string): JsonArtifact<PublishedMetrics> => ({
+  kind: "json",
+  path: `${dataset}/metrics.json`,
+  required: ["dataset", "rows", "features", "model", "calibration", "cv", "test", "shap", "logistic"],
+  description: "model metrics: tuning, calibration, cross-validation, the test split, SHAP summaries",
+});
+const treesArtifact = (dataset: string): JsonArtifact<TreesJson> => ({
+  kind: "json",
+  path: `${dataset}/trees.json`,
+  required: ["format", "trees", "platt", "featureNames", "featureGroups"],
+  description: "the booster's trees for TreeSHAP in the browser",
+});
+
+export const ARTIFACTS = {
+  manifest: {
+    kind: "json",
+    path: "manifest.json",
+    required: ["generator", "seed", "telco", "food", "llm", "files"],
+    description: "what the build was made from",
+  } satisfies JsonArtifact<Manifest>,
+  telcoCustomers: {
+    kind: "arrow",
+    path: "telco/customers.arrow",
+    columns: telcoTable,
+    description: "the enriched Telco customers with their scores",
+  } satisfies TableArtifact,
+  telcoShap: {
+    kind: "arrow",
+    path: "telco/shap.arrow",
+    columns: SHAP_ID,
+    perFeature: "float64",
+    description: "SHAP in probability terms, one column per source feature",
+  } satisfies TableArtifact,
+  telcoNudges: {
+    kind: "arrow",
+    path: "telco/nudges.arrow",
+    columns: MESSAGE_COLUMNS,
+    description: "one retention nudge per Telco customer, with provenance",
+  } satisfies TableArtifact,
+  telcoMetrics: metricsArtifact("telco"),
+  telcoTrees: treesArtifact("telco"),
+  telcoOnnx: { kind: "binary", path: "telco/model.onnx", description: "the Telco model for onnxruntime-web" },
+  telcoModel: { kind: "binary", path: "telco/model.json", description: "the Telco booster as XGBoost saved it" },
+  telcoAbTruth: {
+    kind: "json",
+    path: "telco/ab-truth.json",
+    required: ["overall", "by_persona", "by_contract", "observed"],
+    description: "the simulated experiment's ground truth",
+  } satisfies JsonArtifact<TelcoGroundTruth>,
+  foodCustomers: {
+    kind: "arrow",
+    path: "food/customers.arrow",
+    columns: foodTable,
+    description: "the food-delivery customers with their scores",
+  } satisfies TableArtifact,
+  foodShap: {
+    kind: "arrow",
+    path: "food/shap.arrow",
+    columns: SHAP_ID,
+    perFeature: "float64",
+    description: "SHAP in probability terms, one column per source feature",
+  } satisfies TableArtifact,
+  foodOffers: {
+    kind: "arrow",
+    path: "food/offers.arrow",
+    columns: MESSAGE_COLUMNS,
+    description: "one retention offer per food-delivery customer, with provenance",
+  } satisfies TableArtifact,
+  foodMetrics: metricsArtifact("food"),
+  foodTrees: treesArtifact("food"),
+  foodOnnx: { kind: "binary", path: "food/model.onnx", description: "the food-delivery model for onnxruntime-web" },
+  foodModel: { kind: "binary", path: "food/model.json", description: "the food booster as XGBoost saved it" },
+  foodTruth: {
+    kind: "json",
+    path: "food/truth.json",
+    required: ["intercept", "coefficients", "transforms"],
+    description: "the generator's logistic ground truth",
+  } satisfies JsonArtifact<FoodTruth>,
+} as const;
+
+export type ArtifactName = keyof typeof ARTIFACTS;
+export type TelcoCustomerRow = RowOf<typeof telcoTable>;
+export type FoodCustomerRow = RowOf<typeof foodTable>;
+export type MessageRow = RowOf<typeof MESSAGE_COLUMNS>;
+
+/**
+ * Checks a table's schema against its declaration: every declared column present with its type, in order, and for a
+ * per-feature table only float64 columns after them. Returns the problems (empty = valid), each naming the artifact.
+ */
+export function schemaProblems(
+  artifact: TableArtifact,
+  fields: readonly { name: string; type: ArrowType | string }[],
+): string[] {
+  const problems: string[] = [];
+  const where = (what: string) => `${artifact.path}: ${what}`;
+  artifact.columns.forEach(([name, type], i) => {
+    const field = fields[i];
+    if (!field || field.name !== name) {
+      const found = fields.find((f) => f.name === name);
+      problems.push(where(found ? `column ${name} is not at position ${i + 1}` : `column ${name} is missing`));
+    } else if (field.type !== type) {
+      problems.push(where(`column ${name} is ${field.type}, declared ${type}`));
+    }
+  });
+  const extra = fields.slice(artifact.columns.length);
+  if (artifact.perFeature) {
+    for (const f of extra) if (f.type !== "float64") problems.push(where(`column ${f.name} is ${f.type}, not float64`));
+  } else if (extra.length) {
+    problems.push(where(`undeclared column(s): ${extra.map((f) => f.name).join(", ")}`));
+  }
+  return problems;
+}
+
+/** Checks a JSON artifact's top-level keys; returns the problems, each naming the artifact. */
+export function jsonProblems<T>(artifact: JsonArtifact<T>, value: unknown): string[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [`${artifact.path}: not an object`];
+  return artifact.required
+    .filter((key) => !(key in (value as object)))
+    .map((key) => `${artifact.path}: missing key "${key}"`);
+}
