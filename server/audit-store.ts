@@ -223,9 +223,7 @@ export class AuditStore {
         // A partial last line (a crash mid-write) was never acknowledged: skip it.
         try {
           ids.push(String(JSON.parse(lines[i]!).id));
-        } catch {
-          continue;
-        }
+        } catch {}
       }
       if (ids.length >= limit) break;
     }

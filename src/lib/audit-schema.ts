@@ -122,7 +122,7 @@ export type Checked = { ok: true; event: AuditEvent } | { ok: false; error: stri
 
 /** True when `name` is a recorded event. */
 export function isAuditEvent(name: unknown): name is AuditEventName {
-  return typeof name === "string" && Object.prototype.hasOwnProperty.call(AUDIT_SCHEMA, name);
+  return typeof name === "string" && Object.hasOwn(AUDIT_SCHEMA, name);
 }
 
 /** Why `value` is not acceptable for `spec`, or null when it is. */
@@ -172,7 +172,7 @@ export function checkAuditEvent(input: unknown): Checked {
   for (const [key, value] of Object.entries(detail)) {
     // As in JSON, an undefined value is an absent field (an optional parameter a page did not have).
     if (value === undefined) continue;
-    const spec = Object.prototype.hasOwnProperty.call(specs, key) ? specs[key] : undefined;
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
     if (!spec) return { ok: false, error: `${event}: unknown field ${show(key)}` };
     const problem = fieldError(spec, value);
     if (problem) return { ok: false, error: `${event}.${key}: ${show(value)} ${problem}` };

@@ -41,7 +41,8 @@ function eventId(): string {
 export function auditBody(event: string, detail: AuditDetail = {}, page = "", id = eventId()): string | null {
   // An odd URL (percent-encoded, very deep) must not cost the event: record it without the page instead.
   const checked = checkAuditEvent({ id, event, page: AUDIT_PAGE.test(page) ? page : "", detail });
-  if (!checked.ok) {
+  // `in`, not `!checked.ok`: the pages' type check runs without strictNullChecks, where that does not narrow.
+  if ("error" in checked) {
     if (typeof console !== "undefined") console.warn(`audit: not recorded: ${checked.error}`);
     return null;
   }

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type * as AuditClient from "../../src/lib/audit.js";
 import {
   launchBrowser,
   readAuditRecords,
@@ -75,10 +76,15 @@ const state = (page: Page) =>
 describe("audit client in a browser", () => {
   it("delivers an event at once while the service is up", async () => {
     const page = await openWithClient();
-    await page.evaluate(
-      () => (globalThis as any).RetentionLabAudit.audit("customer_opened", { customer: "0002-ORFBO" }), // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.evaluate(() =>
+      (globalThis as unknown as { RetentionLabAudit: typeof AuditClient }).RetentionLabAudit.audit("customer_opened", {
+        customer: "0002-ORFBO",
+      }),
     );
-    await page.waitForFunction(() => (globalThis as any).RetentionLabAudit.auditStats.sent === 1); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { RetentionLabAudit: typeof AuditClient }).RetentionLabAudit.auditStats.sent === 1,
+    );
     const records = await readAuditRecords(auditDir);
     assert.deepEqual(
       records.map((r) => [r.event, r.page, r.detail]),
@@ -90,17 +96,26 @@ describe("audit client in a browser", () => {
   it("keeps an event while the service is down and delivers it once from the next page load", async () => {
     await service.stop();
     const page = await openWithClient();
-    await page.evaluate(
-      () => (globalThis as any).RetentionLabAudit.audit("threshold_changed", { threshold: 0.42, policy: "manual" }), // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.evaluate(() =>
+      (globalThis as unknown as { RetentionLabAudit: typeof AuditClient }).RetentionLabAudit.audit(
+        "threshold_changed",
+        { threshold: 0.42, policy: "manual" },
+      ),
     );
-    await page.waitForFunction(() => (globalThis as any).RetentionLabAudit.auditStats.retries >= 1); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { RetentionLabAudit: typeof AuditClient }).RetentionLabAudit.auditStats.retries >= 1,
+    );
     assert.deepEqual(await state(page), { sent: 0, refused: 0, overflow: 0, retries: 1, queued: 1 });
     await page.close();
 
     service = await startAuditProcess({ AUDIT_DIR: auditDir, AUDIT_PORT: String(port) });
     // A new page load: the module sends what the last page left in localStorage, without any audit() call.
     const next = await openWithClient();
-    await next.waitForFunction(() => (globalThis as any).RetentionLabAudit.auditStats.sent === 1); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await next.waitForFunction(
+      () =>
+        (globalThis as unknown as { RetentionLabAudit: typeof AuditClient }).RetentionLabAudit.auditStats.sent === 1,
+    );
     assert.equal((await state(next)).queued, 0);
     const stored = (await readAuditRecords(auditDir)).filter((r) => r.event === "threshold_changed");
     assert.equal(stored.length, 1);

@@ -419,7 +419,10 @@ describe("N accepted events give N valid lines across restarts", () => {
       const sent = Array.from({ length: count }, () => event({ chart: `restart-${n}`, format: "csv" }));
       const replies = await Promise.all(
         sent.map((e) =>
-          post(site.url, "/api/audit", e.body, source(n++)).then((reply) => (onReply(reply.status), reply)),
+          post(site.url, "/api/audit", e.body, source(n++)).then((reply) => {
+            onReply(reply.status);
+            return reply;
+          }),
         ),
       );
       for (const [i, reply] of replies.entries()) {

@@ -112,7 +112,7 @@ for (const [name, objects] of Object.entries(targets)) {
 
     it("runs the audit service and its shipper as native sidecars that outlive nginx, shipper last", () => {
       const spec = named(objects, "Deployment").spec.template.spec;
-      const sidecars = (spec.initContainers ?? []) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const sidecars: K8sObject["spec"][] = spec.initContainers ?? [];
       assert.deepEqual(
         sidecars.map((c) => c.name),
         ["audit-ship", "audit"],
@@ -247,8 +247,9 @@ describe("AKS overlay", () => {
     assert.deepEqual(policy.spec.ingress[0].ports, [{ protocol: "TCP", port: 8080 }]);
     // So the user header can only come through the ingress controller, which sets it from oauth2-proxy's answer.
     const from = policy.spec.ingress[0].from.map(
-      (f: any) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+      (f: { namespaceSelector: { matchLabels: Record<string, string> } }) =>
+        f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+    );
     assert.deepEqual(from.sort(), ["app-routing-system", "ingress-nginx"]);
     const proxy = named(objects, "NetworkPolicy", "oauth2-proxy");
     assert.deepEqual(proxy.spec.ingress[0].ports, [{ protocol: "TCP", port: 4180 }]);
