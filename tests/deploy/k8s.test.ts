@@ -137,6 +137,7 @@ for (const [name, objects] of Object.entries(targets)) {
         /\/dev\/tcp\/127\.0\.0\.1\/8081 .*GET \/healthz/,
         "readiness = storage health",
       );
+      assert.deepEqual(audit.startupProbe.exec, audit.readinessProbe.exec, "nginx starts once the service answers");
       // The trail's budget fits its volume, with room for the health probe.
       const env = (name: string) => Number(audit.env.find((e: { name: string }) => e.name === name)?.value);
       const volume = spec.volumes.find((v: { name: string }) => v.name === "audit-trail");
