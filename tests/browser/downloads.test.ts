@@ -11,7 +11,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Download, Locator, Page } from "playwright-core";
-import { assertBuilt, DIST, launchBrowser, startSite, watchPage, type Site } from "./harness.js";
+import { assertBuilt, DIST, launchBrowser, readAuditRecords, startSite, watchPage, type Site } from "./harness.js";
 
 const CUSTOMER = "7590-VHVEG";
 
@@ -205,18 +205,14 @@ async function download(wrapper: Locator, format: "svg" | "png" | "csv"): Promis
   return saved;
 }
 
-/** The audit log's chart_downloaded beacons: "page chart format" for each. */
-function downloadBeacons(logFile: string): Promise<string[]> {
-  return readFile(logFile, "utf8")
-    .catch(() => "")
-    .then((text) =>
-      text
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(JSON.parse(line).body))
-        .filter((b) => b.event === "chart_downloaded")
-        .map((b) => `${b.page} ${b.detail.chart} ${b.detail.format}`),
-    );
+/** The audit trail's chart_downloaded events: "page chart format" for each. */
+async function downloadBeacons(auditDir: string): Promise<string[]> {
+  return (await readAuditRecords(auditDir))
+    .filter((r) => r.event === "chart_downloaded")
+    .map((r) => {
+      const detail = r.detail as Record<string, string>;
+      return `${r.page} ${detail.chart} ${detail.format}`;
+    });
 }
 
 // ------------------------------------------------------------------------------------------------ tests
@@ -291,7 +287,7 @@ describe("downloads on every chart", () => {
         const deadline = Date.now() + 5000;
         let missing = wanted;
         while (missing.length && Date.now() < deadline) {
-          const seen = new Set(await downloadBeacons(site.logFile));
+          const seen = new Set(await downloadBeacons(site.auditDir));
           missing = wanted.filter((w) => !seen.has(w));
           if (missing.length) await page.waitForTimeout(100);
         }

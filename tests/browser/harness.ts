@@ -13,7 +13,8 @@
  *
  * nginx runs exactly the include files the container image uses (nginx/http.d, nginx/server.d, the rendered
  * nginx/templates) inside a small generated main config that differs from nginx/nginx.conf only in paths:
- * root = the dist folder, listen = a free loopback port, prefix (hence logs/usage.log) = a temp folder.
+ * root = the dist folder, listen = a free loopback port, prefix = a temp folder. The audit service
+ * (server/audit-service.ts) runs beside it on another loopback port, writing the trail to logs/audit/.
  * The CSP hash include is generated from the dist being served by the same code as the build
  * (scripts/csp.ts), so the headers always match the pages under test.
  */
@@ -41,26 +42,29 @@ export const DIST = process.env.DIST ?? "dist";
 export const TEMPLATE_DEFAULTS: Record<string, string> = {
   EMBED_ORIGINS: "",
   REAL_IP_FROM: "127.0.0.1/32",
+  AUDIT_UPSTREAM: "127.0.0.1:8081",
 };
 
 export interface Site {
   /** Base URL with a trailing slash, e.g. http://127.0.0.1:41234/ */
   url: string;
-  /** The audit log (logs/usage.log under the nginx prefix): one JSON line per accepted beacon. */
-  logFile: string;
+  /** The audit trail's folder (server/audit-store.ts): segment files of one JSON line per stored event. */
+  auditDir: string;
   /** The site's access log (combined format). */
   accessLog: string;
   /** Everything nginx wrote to stderr so far (its error log: 429/413 reports, warnings). */
   errors: () => string;
-  /** Stop nginx gracefully and remove its temp folder. */
+  /** Stop nginx and the harness's audit service gracefully and remove the temp folder. */
   stop: () => Promise<void>;
 }
 
 export interface SiteOptions {
   /** The built site to serve (default $DIST or "dist"). */
   dist?: string;
-  /** Values for the template variables (default TEMPLATE_DEFAULTS). */
+  /** Values for the template variables (default TEMPLATE_DEFAULTS; AUDIT_UPSTREAM is the harness's service). */
   env?: Record<string, string>;
+  /** host:port of an audit service the caller runs; by default the harness starts one and stops it with nginx. */
+  auditUpstream?: string;
 }
 
 /** Fail early, with the fix in the message, when there is no built site to test. */
@@ -73,30 +77,121 @@ export function assertBuilt(dist = DIST): string {
 }
 
 /** Start nginx with the project's configuration on a free loopback port; resolves once /healthz answers. */
-export async function startSite({ dist = DIST, env = TEMPLATE_DEFAULTS }: SiteOptions = {}): Promise<Site> {
+export async function startSite({
+  dist = DIST,
+  env = TEMPLATE_DEFAULTS,
+  auditUpstream,
+}: SiteOptions = {}): Promise<Site> {
   const distDir = assertBuilt(dist);
   if (!existsSync(NGINX)) throw new Error(`nginx not found at ${NGINX}: run \`bash scripts/setup.sh test\``);
   const prefix = await mkdtemp(join(tmpdir(), "retention-lab-nginx-"));
+  const auditDir = join(prefix, "logs", "audit");
+  let auditService: AuditProcess | undefined;
   try {
     await mkdir(join(prefix, "logs"));
     await mkdir(join(prefix, "conf.d"));
     await writeCspInclude(distDir, join(prefix, "conf.d"));
+    if (!auditUpstream) {
+      auditService = await startAuditProcess({ AUDIT_DIR: auditDir });
+      auditUpstream = `127.0.0.1:${auditService.port}`;
+    }
     checkEntrypoint(env);
-    await renderTemplates(join(NGINX_DIR, "templates"), join(prefix, "conf.d"), env);
+    await renderTemplates(join(NGINX_DIR, "templates"), join(prefix, "conf.d"), {
+      ...env,
+      AUDIT_UPSTREAM: auditUpstream,
+    });
     // A port taken between probing and binding makes nginx exit at once; try another.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       await writeFile(join(prefix, "nginx.conf"), mainConfig({ prefix, distDir, port }));
       try {
-        return await launchNginx(prefix, port);
+        const site = await launchNginx(prefix, port, auditDir);
+        const stopNginx = site.stop;
+        site.stop = async () => {
+          await stopNginx();
+          await auditService?.stop();
+          await rm(prefix, { recursive: true, force: true });
+        };
+        return site;
       } catch (error) {
         if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
       }
     }
   } catch (error) {
+    await auditService?.stop();
     await rm(prefix, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A running audit service (server/audit-service.ts) in its own process. */
+export interface AuditProcess {
+  port: number;
+  child: ChildProcess;
+  /** Everything it wrote to stderr so far. */
+  errors: () => string;
+  /** SIGTERM (its graceful stop) and wait; SIGKILL after 5 s so a test never hangs on it. */
+  stop: () => Promise<void>;
+}
+
+/** Start the audit service with `env` (AUDIT_DIR at least; AUDIT_PORT, else a free one); resolves once it answers. */
+export async function startAuditProcess(env: Record<string, string>): Promise<AuditProcess> {
+  const port = env.AUDIT_PORT ? Number(env.AUDIT_PORT) : await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "server", "audit-service.ts")], {
+    cwd: root,
+    env: { ...process.env, AUDIT_HOST: "127.0.0.1", AUDIT_PORT: String(port), ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+  const stop = () => stopChild(child, exited, "SIGTERM");
+  // Any answer of /healthz (200, or 503 when storage is already failing) means it listens.
+  await waitFor(
+    `http://127.0.0.1:${port}/healthz`,
+    child,
+    () => stderr,
+    "the audit service",
+    () => true,
+  );
+  return { port, child, errors: () => stderr, stop };
+}
+
+/** Poll `url` until `ok(status)`; fails with the process's stderr if it exits or 10 s pass. */
+async function waitFor(
+  url: string,
+  child: ChildProcess,
+  stderr: () => string,
+  what: string,
+  ok: (status: number) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) at start:\n${stderr()}`);
+    try {
+      if (ok((await fetch(url)).status)) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${what} did not answer ${url} within 10 s:\n${stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every record of an audit trail folder, oldest first (each line must be valid JSON on its own). */
+export async function readAuditRecords(dir: string): Promise<Array<Record<string, unknown>>> {
+  if (!existsSync(dir)) return [];
+  const files = (await readdir(dir)).filter((f) => /^audit-\d{8}\.jsonl$/.test(f)).sort();
+  const records: Array<Record<string, unknown>> = [];
+  for (const file of files) {
+    const text = await readFile(join(dir, file), "utf8");
+    if (text !== "" && !text.endsWith("\n")) throw new Error(`${file}: the last line is incomplete`);
+    for (const line of text.split("\n").filter(Boolean)) records.push(JSON.parse(line));
+  }
+  return records;
 }
 
 /** The test counterpart of nginx/nginx.conf: same includes, paths under the temp prefix. */
@@ -158,7 +253,7 @@ async function renderTemplates(from: string, to: string, env: Record<string, str
   }
 }
 
-async function launchNginx(prefix: string, port: number): Promise<Site> {
+async function launchNginx(prefix: string, port: number, auditDir: string): Promise<Site> {
   const child = spawn(NGINX, ["-p", `${prefix}/`, "-c", join(prefix, "nginx.conf"), "-e", "stderr"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -166,38 +261,27 @@ async function launchNginx(prefix: string, port: number): Promise<Site> {
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
   const url = `http://127.0.0.1:${port}/`;
-  const stop = async () => {
-    await stopChild(child, exited);
-    await rm(prefix, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}) at start:\n${stderr}`);
-    try {
-      const res = await fetch(`${url}healthz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stopChild(child, exited);
-      throw new Error(`nginx did not answer /healthz within 10 s:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const stop = () => stopChild(child, exited);
+  await waitFor(
+    `${url}healthz`,
+    child,
+    () => stderr,
+    "nginx",
+    (status) => status === 200,
+  );
   return {
     url,
-    logFile: join(prefix, "logs", "usage.log"),
+    auditDir,
     accessLog: join(prefix, "logs", "access.log"),
     errors: () => stderr,
     stop,
   };
 }
 
-/** SIGQUIT is nginx's graceful shutdown; SIGKILL after 5 s so a test run never hangs on it. */
-async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+/** Stop gracefully (SIGQUIT for nginx); SIGKILL after 5 s so a test run never hangs on it. */
+async function stopChild(child: ChildProcess, exited: Promise<number | null>, signal: NodeJS.Signals = "SIGQUIT") {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGQUIT");
+  child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;
   clearTimeout(timer);

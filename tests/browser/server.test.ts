@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { request } from "node:http";
@@ -15,7 +16,7 @@ import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { htlPlaceholderHashes, inlineScriptHashes } from "../../scripts/csp.js";
-import { assertBuilt, DIST, launchBrowser, startSite, watchPage, type Site } from "./harness.js";
+import { assertBuilt, DIST, launchBrowser, readAuditRecords, startSite, watchPage, type Site } from "./harness.js";
 
 const dist = assertBuilt(DIST);
 let site: Site;
@@ -78,33 +79,26 @@ async function firstFile(pattern: RegExp, what: string): Promise<string> {
   return file;
 }
 
-interface AuditLine {
-  time: string;
-  request_id: string;
-  body: string;
-}
-
-/** Every line of the audit log, parsed (each must be valid JSON on its own). */
-function auditLog(): AuditLine[] {
-  const text = existsSync(site.logFile) ? readFileSync(site.logFile, "utf8") : "";
-  assert.ok(text === "" || text.endsWith("\n"), "the audit log ends with a complete line");
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line));
-}
+/** Every record of the audit trail (each line must be valid JSON on its own; harness.readAuditRecords). */
+const auditLog = () => readAuditRecords(site.auditDir);
 
 /**
- * The log lines whose body contains `marker` (each test uses its own), once `expected` of them are there.
- * nginx writes the line after it has answered, so wait for them, then a little longer to catch extras.
+ * The records whose JSON contains `marker` (each test uses its own), once `expected` of them are there. The
+ * service stores before it answers, so only events a page sends by itself need the wait; the extra 100 ms
+ * catches records that should not be there.
  */
-async function auditLinesWith(marker: string, expected: number): Promise<AuditLine[]> {
+async function auditLinesWith(marker: string, expected: number): Promise<Array<Record<string, unknown>>> {
   const deadline = Date.now() + 3000;
-  const matching = () => auditLog().filter((line) => line.body.includes(marker));
-  while (matching().length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  const matching = async () => (await auditLog()).filter((r) => JSON.stringify(r).includes(marker));
+  while ((await matching()).length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   await new Promise((r) => setTimeout(r, 100));
   return matching();
 }
+
+/** A valid event body (src/lib/audit-schema.ts) with a fresh ID. */
+const chartEvent = (chart: string, extra = "") =>
+  JSON.stringify({ id: randomUUID(), event: "chart_downloaded", page: "/models", detail: { chart, format: "png" } }) +
+  extra;
 
 const beacon = (body: string | Buffer, from?: string, headers: Record<string, string> = {}) =>
   ask("/api/audit", {
@@ -130,10 +124,10 @@ describe("security headers", () => {
       assert.equal(res.headers["x-content-type-options"], "nosniff");
       assert.equal(res.headers.server, "nginx", `no version in Server on ${path}`);
     }
-    const res = await beacon(JSON.stringify({ event: "header_check" }), "127.0.0.9");
+    const res = await beacon(chartEvent("header-check"), "127.0.0.9");
     assert.equal(res.status, 204);
     for (const name of required) assert.ok(res.headers[name], `${name} on the beacon`);
-    assert.ok(!Array.isArray(res.headers["content-security-policy"]), "one CSP on the beacon (not the sink's too)");
+    assert.ok(!Array.isArray(res.headers["content-security-policy"]), "one CSP on the beacon");
   });
 
   it("the CSP allows each page's inline scripts by hash, WASM compilation, blob: workers, and nothing external", async () => {
@@ -187,10 +181,7 @@ describe("cache policy", () => {
   it("errors, the health check and the beacon are never cached as immutable", async () => {
     assert.equal((await ask("/_npm/no-such-package@1.0.0/x.js")).headers["cache-control"], undefined);
     assert.equal((await ask("/healthz")).headers["cache-control"], "no-store");
-    assert.equal(
-      (await beacon(JSON.stringify({ event: "cache_check" }), "127.0.0.10")).headers["cache-control"],
-      "no-store",
-    );
+    assert.equal((await beacon(chartEvent("cache-check"), "127.0.0.10")).headers["cache-control"], "no-store");
   });
 });
 
@@ -280,53 +271,50 @@ describe("clean URLs and errors", () => {
 });
 
 describe("audit beacon", () => {
-  it("writes each accepted beacon as one JSON line holding the body verbatim", async () => {
+  it("stores each accepted event as one JSON record, with the server's time and nginx's request id", async () => {
+    const id = randomUUID();
     const body = JSON.stringify({
+      id,
       event: "customer_opened",
       page: "/telco/customer",
-      detail: { customer_id: "7590-VHVEG" },
+      detail: { customer: "7590-VHVEG" },
     });
     assert.equal((await beacon(body, "127.0.0.11")).status, 204);
     const lines = await auditLinesWith("7590-VHVEG", 1);
     assert.equal(lines.length, 1);
     const last = lines[0]!;
-    assert.equal(last.body, body);
-    assert.deepEqual(JSON.parse(last.body).detail, { customer_id: "7590-VHVEG" });
-    assert.match(last.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
-    assert.match(last.request_id, /^[0-9a-f]{32}$/);
-    assert.deepEqual(Object.keys(last).sort(), ["body", "request_id", "time"], "no IP, no user agent");
+    assert.equal(last.id, id);
+    assert.deepEqual(last.detail, { customer: "7590-VHVEG" });
+    assert.match(String(last.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.match(String(last.request_id), /^[0-9a-f]{32}$/);
+    assert.deepEqual(
+      Object.keys(last).sort(),
+      ["detail", "event", "id", "page", "request_id", "time", "user"],
+      "no IP, no user agent",
+    );
   });
 
-  it("keeps a log-injection attempt (quotes, newlines, a fake JSON line, control bytes) inside one line", async () => {
+  it("refuses a log-injection attempt (quotes, newlines, a fake JSON line, control bytes) and stores nothing", async () => {
     const forged = `{"time":"2000-01-01T00:00:00+00:00","request_id":"x","body":"forged"}`;
     const body = `{"event":"injection\\"}"}\n${forged}\r\n\u0000\u001b[31m\\u000A é ✓ "quoted" \\`;
-    const before = auditLog().length;
-    assert.equal((await beacon(body, "127.0.0.12")).status, 204);
-    const lines = await auditLinesWith("injection", 1);
-    assert.equal(lines.length, 1, "exactly one line");
-    assert.equal(lines[0]!.body, body, "the body survives escaping byte for byte");
-    assert.equal(auditLog().length, before + 1, "and nothing else was added");
-    assert.ok(!auditLog().some((line) => line.body === "forged"));
+    const before = (await auditLog()).length;
+    assert.equal((await beacon(body, "127.0.0.12")).status, 400);
+    assert.equal((await auditLog()).length, before, "nothing was added");
   });
 
-  it("writes N lines for N beacons sent within the burst", async () => {
+  it("stores N records for N events sent within the burst", async () => {
     const n = 25;
     const statuses = [];
-    for (let i = 0; i < n; i++)
-      statuses.push((await beacon(JSON.stringify({ event: "burst", detail: { i } }), "127.0.0.13")).status);
+    for (let i = 0; i < n; i++) statuses.push((await beacon(chartEvent(`burst-${i}`), "127.0.0.13")).status);
     assert.deepEqual(statuses, Array(n).fill(204));
-    const lines = await auditLinesWith('"burst"', n);
+    const lines = await auditLinesWith("burst-", n);
     assert.equal(lines.length, n);
-    assert.deepEqual(
-      lines.map((l) => JSON.parse(l.body).detail.i).sort((a, b) => a - b),
-      [...Array(n).keys()],
-    );
-    console.log(`# beacons: ${n} sent, ${lines.length} logged`);
+    console.log(`# beacons: ${n} sent, ${lines.length} stored`);
   });
 
-  it("answers 429 past the per-client burst and logs only the accepted beacons", async () => {
+  it("answers 429 past the per-client burst and stores only the accepted events", async () => {
     const statuses = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => beacon(JSON.stringify({ event: "flood", detail: { i } }), "127.0.0.14")),
+      Array.from({ length: 60 }, (_, i) => beacon(chartEvent(`flood-${i}`), "127.0.0.14")),
     ).then((replies) => replies.map((r) => r.status));
     const accepted = statuses.filter((s) => s === 204).length;
     assert.ok(
@@ -334,10 +322,10 @@ describe("audit beacon", () => {
       `only 204 and 429: ${statuses}`,
     );
     assert.ok(accepted >= 30 && accepted < 60, `burst of 30 accepted, the rest refused (accepted ${accepted})`);
-    assert.equal((await auditLinesWith('"flood"', accepted)).length, accepted);
-    console.log(`# rate limit: 60 beacons at once, ${accepted} accepted and logged, ${60 - accepted} answered 429`);
+    assert.equal((await auditLinesWith("flood-", accepted)).length, accepted);
+    console.log(`# rate limit: 60 events at once, ${accepted} accepted and stored, ${60 - accepted} answered 429`);
     // Another client is not affected by this one's flood.
-    assert.equal((await beacon(JSON.stringify({ event: "other_client" }), "127.0.0.15")).status, 204);
+    assert.equal((await beacon(chartEvent("other-client"), "127.0.0.15")).status, 204);
     assert.match(
       site.errors(),
       /limiting requests.*zone "audit", client: 127\.0\.0\.14/,
@@ -346,25 +334,30 @@ describe("audit beacon", () => {
   });
 
   it("accepts a body of exactly 2 KiB and answers 413 above it", async () => {
-    const fill = (n: number) => `size-cap ${"x".repeat(n - "size-cap ".length)}`;
-    assert.equal((await beacon(fill(2048), "127.0.0.16")).status, 204);
-    assert.equal((await beacon(fill(2049), "127.0.0.16")).status, 413);
-    const lines = await auditLinesWith("size-cap", 1);
-    assert.deepEqual(
-      lines.map((line) => line.body.length),
-      [2048],
-      "only the accepted one is logged",
-    );
+    // JSON allows trailing whitespace: a valid event padded to the size under test.
+    const padded = (n: number) => {
+      const body = chartEvent("size-cap");
+      return body + " ".repeat(n - body.length);
+    };
+    assert.equal((await beacon(padded(2048), "127.0.0.16")).status, 204);
+    assert.equal((await beacon(padded(2049), "127.0.0.16")).status, 413);
+    assert.equal((await auditLinesWith("size-cap", 1)).length, 1, "only the accepted one is stored");
   });
 
-  it("refuses other methods and beacons from other sites' pages", async () => {
+  it("refuses other methods and events from other sites' pages", async () => {
     assert.equal((await ask("/api/audit", { from: "127.0.0.17" })).status, 405);
-    assert.equal((await beacon("origin-check cross", "127.0.0.17", { "sec-fetch-site": "cross-site" })).status, 403);
-    assert.equal((await beacon("origin-check same", "127.0.0.17", { "sec-fetch-site": "same-origin" })).status, 204);
-    const lines = await auditLinesWith("origin-check", 1);
+    assert.equal(
+      (await beacon(chartEvent("origin-cross"), "127.0.0.17", { "sec-fetch-site": "cross-site" })).status,
+      403,
+    );
+    assert.equal(
+      (await beacon(chartEvent("origin-same"), "127.0.0.17", { "sec-fetch-site": "same-origin" })).status,
+      204,
+    );
+    const lines = await auditLinesWith("origin-", 1);
     assert.deepEqual(
-      lines.map((line) => line.body),
-      ["origin-check same"],
+      lines.map((line) => (line.detail as { chart: string }).chart),
+      ["origin-same"],
     );
   });
 });
@@ -455,17 +448,20 @@ describe("pages in Chromium", () => {
     await page.goto(new URL("telco/customer", site.url).href, { waitUntil: "networkidle" });
     // Evaluated through the DevTools protocol, so the test code itself needs no CSP exception.
     await page.evaluate(
-      `${bundle.outputFiles[0]!.text}; RetentionLabAudit.audit("customer_opened", {customer_id: "0002-ORFBO"})`,
+      `${bundle.outputFiles[0]!.text}; RetentionLabAudit.audit("customer_opened", {customer: "0002-ORFBO"})`,
     );
     const lines = await auditLinesWith("0002-ORFBO", 1);
     await page.close();
     assert.equal(lines.length, 1);
-    const sent = JSON.parse(lines[0]!.body);
-    assert.deepEqual(sent, {
-      event: "customer_opened",
-      page: "/telco/customer",
-      detail: { customer_id: "0002-ORFBO" },
-    });
+    const { event, page: path, detail } = lines[0]!;
+    assert.deepEqual(
+      { event, page: path, detail },
+      {
+        event: "customer_opened",
+        page: "/telco/customer",
+        detail: { customer: "0002-ORFBO" },
+      },
+    );
     assert.deepEqual(watch.problems(), []);
   });
 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -37,10 +37,10 @@ describe("nginx/nginx.conf", () => {
       await mkdir(join(etc, "generated"));
       await writeFile(join(etc, "generated", "csp-hashes.conf"), cspInclude([]));
       await mkdir(join(dir, "tmp", "retention-lab"), { recursive: true });
-      for (const name of ["embed-origins.conf", "real-ip.conf"]) {
-        const text = await readFile(join(etc, "templates", "retention-lab", `${name}.template`), "utf8");
+      for (const name of await readdir(join(etc, "templates", "retention-lab"))) {
+        const text = await readFile(join(etc, "templates", "retention-lab", name), "utf8");
         await writeFile(
-          join(dir, "tmp", "retention-lab", name),
+          join(dir, "tmp", "retention-lab", name.replace(/\.template$/, "")),
           text.replace(/\$\{(\w+)\}/g, (_, v: string) => TEMPLATE_DEFAULTS[v]!),
         );
       }
