@@ -2,6 +2,7 @@
 // throwaway PostgreSQL cluster (Debian's postgresql package) on loopback, driven through psql.
 import { execFile, execFileSync } from "node:child_process";
 import {
+  appendFileSync,
   chmodSync,
   chownSync,
   copyFileSync,
@@ -179,15 +180,23 @@ function parseCell(cell: string): unknown {
   return /^-?(\d|Infinity|NaN)/.test(unquoted) && Number.isFinite(Number(unquoted)) ? Number(unquoted) : unquoted;
 }
 
-/** Writes rows as CSV with the given columns: null/undefined/NaN → empty (NULL), strings quoted. */
-export function writeCsv(path: string, rows: readonly object[], columns: readonly string[]): void {
+/** Writes rows as CSV with the given columns, streaming: null/undefined/NaN → empty (NULL), strings quoted. */
+export function writeCsv(path: string, rows: Iterable<object>, columns: readonly string[]): void {
   const cell = (v: unknown) =>
     v === null || v === undefined || Number.isNaN(v)
       ? ""
       : typeof v === "number"
         ? String(v)
         : `"${String(v).replace(/"/g, '""')}"`;
-  const lines = [columns.join(",")];
-  for (const row of rows) lines.push(columns.map((c) => cell((row as Record<string, unknown>)[c])).join(","));
-  writeFileSync(path, `${lines.join("\n")}\n`);
+  writeFileSync(path, `${columns.join(",")}\n`);
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length) appendFileSync(path, `${lines.join("\n")}\n`);
+    lines = [];
+  };
+  for (const row of rows) {
+    lines.push(columns.map((c) => cell((row as Record<string, unknown>)[c])).join(","));
+    if (lines.length === 50_000) flush();
+  }
+  flush();
 }

@@ -1,9 +1,12 @@
 // The SQL export scores exactly as XGBoost does, in DuckDB and in a throwaway PostgreSQL, on every row of both
 // data sets (plus a copy of each with values blanked, so that missing values take every default branch).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { foodRows } from "../../data-loaders/food/generate.js";
 import { encodeRows, specFor, type FeatureSpec } from "../../src/lib/features.js";
@@ -27,10 +30,14 @@ import { DMatrix } from "../../models/xgboost.js";
 import { startDuckDb, startPostgres, writeCsv, type SqlEngine } from "./sql-engines.js";
 import { telcoRows } from "./telco-data.js";
 
+const run = promisify(execFile);
+
 interface Case {
   spec: FeatureSpec;
   rows: Record<string, unknown>[];
   model: ParsedModel;
+  /** The booster as XGBoost saved it (model.json). */
+  modelJson: Uint8Array;
   platt: Platt;
   /** XGBoost's own predictions per row: option_mask 1 (margin) and 0 (probability). */
   margin: Float32Array;
@@ -76,7 +83,8 @@ function buildCase(spec: FeatureSpec, rows: readonly object[], params: object, r
   const booster = trainRounds({ ...train, label }, { ...RECIPES[spec.dataset].grid[0], ...params }, rounds, {
     seed: 7,
   });
-  const model = parseXgboostJson(booster.saveJson());
+  const modelJson = booster.saveJson();
+  const model = parseXgboostJson(modelJson);
   const scoring = withMissing(spec, rows);
   const x = encodeRows(spec, scoring);
   const d = new DMatrix(x.data, x.nrow, x.ncol);
@@ -87,7 +95,7 @@ function buildCase(spec: FeatureSpec, rows: readonly object[], params: object, r
   const platt = fitPlatt(margin.subarray(0, rows.length), label);
   const csv = join(dir, `${spec.dataset}.csv`);
   writeCsv(csv, scoring, [spec.id, ...spec.fields.map((f) => f.name), spec.target]);
-  return { spec, rows: scoring, model, platt, margin, raw, calibrated: calibrateAll(platt, margin), csv };
+  return { spec, rows: scoring, model, modelJson, platt, margin, raw, calibrated: calibrateAll(platt, margin), csv };
 }
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -148,18 +156,20 @@ describe("SQL export", async () => {
     assert.deepEqual(doubleCut(0).op, "<");
   });
 
+  // Spark's type names (FLOAT = 32-bit, DOUBLE) are DuckDB's too, but FLOAT is 64-bit in PostgreSQL.
   for (const dataset of ["telco", "food"] as const)
-    for (const [dialectName, dialect] of [
-      ["ansi", DIALECTS.ansi],
-      ["snowflake", DIALECTS.snowflake],
-    ] as [string, SqlDialect][])
-      it(`${dataset} (${dialectName}): margin and probabilities equal XGBoost's on every row, in both engines`, async () => {
+    for (const [dialectName, dialect, only] of [
+      ["ansi", DIALECTS.ansi, null],
+      ["snowflake", DIALECTS.snowflake, null],
+      ["spark", DIALECTS.spark, "duckdb"],
+    ] as [string, SqlDialect, string | null][])
+      it(`${dataset} (${dialectName}): margin and probabilities equal XGBoost's on every row, in ${only ?? "both engines"}`, async () => {
         const c = cases.find((x) => x.spec.dataset === dataset)!;
         const table = `${dataset}_customers`;
         const margin = `CAST(${marginSql(c.spec, c.model, dialect)} AS ${dialect.float64})`;
         const probability = probabilitySql(c.spec, c.model, c.platt, dialect);
         const sql = `SELECT ${c.spec.id}, ${margin} AS margin, 1 / (1 + EXP(-${margin})) AS raw, ${probability} AS probability FROM ${table}`;
-        for (const engine of engines) {
+        for (const engine of engines.filter((e) => !only || e.name === only)) {
           const result = await engine.query(sql);
           assert.equal(result.length, c.rows.length, `${engine.name}: row count`);
           const dm = maxDiff(byId(c, result, "margin"), c.margin);
@@ -208,6 +218,34 @@ describe("SQL export", async () => {
           order.slice(0, 100).map(id),
           `${engine.name} ${c.spec.dataset}: top 100`,
         );
+      }
+    }
+  });
+
+  it("the CLI's script runs unchanged in both engines and scores as XGBoost does", async () => {
+    for (const c of cases) {
+      const name = c.spec.dataset;
+      mkdirSync(join(dir, name), { recursive: true });
+      writeFileSync(join(dir, name, "model.json"), c.modelJson);
+      writeFileSync(
+        join(dir, name, "metrics.json"),
+        JSON.stringify({ dataset: name, calibration: { platt: c.platt } }),
+      );
+      const cli = fileURLToPath(new URL("../../scripts/export-sql.ts", import.meta.url));
+      const args = [
+        "--model",
+        join(dir, name, "model.json"),
+        "--table",
+        `${name}_customers`,
+        "--scored",
+        `${name}_cli`,
+      ];
+      const { stdout: script } = await run(process.execPath, ["--import", "tsx", cli, ...args], { maxBuffer: 1 << 28 });
+      for (const engine of engines) {
+        await engine.exec(script);
+        const result = await engine.query(`SELECT ${c.spec.id}, probability FROM ${name}_cli`);
+        assert.equal(result.length, c.rows.length);
+        assert.ok(maxDiff(byId(c, result, "probability"), c.calibrated) <= 1e-6, `${engine.name} ${name}`);
       }
     }
   });
