@@ -2,7 +2,7 @@
  * Writes a built model as SQL for a warehouse (docs/scale.md, "Scoring and aggregating in a warehouse").
  *   npx tsx scripts/export-sql.ts --model DIR/telco/model.json [--metrics DIR/telco/metrics.json] [--dataset telco]
  *       [--dialect ansi|spark|bigquery|snowflake] [--table customers] [--scored scored] [--label churn | --no-label]
- *       [--bins 1000] [--top 1000] [--only create|score|histogram|top|unscored] > telco.sql
+ *       [--bins 1000] [--top 1000] [--chunk 20] [--only create|score|histogram|top|unscored] > telco.sql
  * The Platt parameters come from metrics.json (.calibration.platt), beside model.json unless --metrics is given;
  * the data set from --dataset, else metrics.json's. Output: the whole script, or one statement with --only.
  */
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     "no-label": { type: "boolean" },
     bins: { type: "string" },
     top: { type: "string" },
+    chunk: { type: "string" },
     only: { type: "string" },
   },
 });
@@ -67,6 +68,7 @@ try {
     label: values["no-label"] ? null : values.label,
     bins: count("bins", values.bins),
     top: count("top", values.top),
+    chunk: count("chunk", values.chunk),
   };
   const statements: Record<string, () => string> = {
     create: () => createTableSql(spec, options),

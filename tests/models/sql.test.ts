@@ -17,8 +17,8 @@ import {
   createTableSql,
   doubleCut,
   histogramSql,
-  marginSql,
-  probabilitySql,
+  marginQuerySql,
+  scoreQuerySql,
   scoreTableSql,
   topSql,
   unscoredSql,
@@ -165,10 +165,12 @@ describe("SQL export", async () => {
     ] as [string, SqlDialect, string | null][])
       it(`${dataset} (${dialectName}): margin and probabilities equal XGBoost's on every row, in ${only ?? "both engines"}`, async () => {
         const c = cases.find((x) => x.spec.dataset === dataset)!;
-        const table = `${dataset}_customers`;
-        const margin = `CAST(${marginSql(c.spec, c.model, dialect)} AS ${dialect.float64})`;
-        const probability = probabilitySql(c.spec, c.model, c.platt, dialect);
-        const sql = `SELECT ${c.spec.id}, ${margin} AS margin, 1 / (1 + EXP(-${margin})) AS raw, ${probability} AS probability FROM ${table}`;
+        const options = { table: `${dataset}_customers`, dialect };
+        const m = `CAST(margin AS ${dialect.float64})`;
+        const sql =
+          `SELECT margins.${c.spec.id}, ${m} AS margin, 1 / (1 + EXP(-${m})) AS raw, probability ` +
+          `FROM (${marginQuerySql(c.spec, c.model, options)}) AS margins ` +
+          `JOIN (${scoreQuerySql(c.spec, c.model, c.platt, options)}) AS scores ON margins.${c.spec.id} = scores.${c.spec.id}`;
         for (const engine of engines.filter((e) => !only || e.name === only)) {
           const result = await engine.query(sql);
           assert.equal(result.length, c.rows.length, `${engine.name}: row count`);
