@@ -152,7 +152,8 @@ function splitCondition(
   const name = field.name;
   const orMissing = (condition: string) => (defaultLeft ? `(${name} IS NULL OR ${condition})` : condition);
   if (field.kind === "numeric") {
-    if (dialect.float32) return orMissing(`CAST(${name} AS ${dialect.float32}) < ${float32Literal(t, dialect)}`);
+    // The first stage of marginQuerySql has already cast the column to float32, as the encoder stores it.
+    if (dialect.float32) return orMissing(`${name} < ${float32Literal(t, dialect)}`);
     const { op, cut } = doubleCut(t);
     return orMissing(`${name} ${op} ${doubleLiteral(cut)}`);
   }
@@ -249,7 +250,15 @@ export function marginQuerySql(spec: FeatureSpec, model: ParsedModel, options: S
     throw new Error(`the ${spec.dataset} spec encodes ${columns.length} columns, the model has ${model.numFeature}`);
   const keep = [ident(spec.id), ...(label ? [label] : []), ...spec.fields.map((f) => f.name)].join(", ");
   const trees = model.trees.map((_, k) => `(${treeSql(model, k, columns, spec, dialect)})`);
-  let query = `SELECT ${keep}, ${float32Literal(Math.fround(model.baseMargin), dialect)} AS margin FROM ${table}`;
+  // The encoder's numeric step, once per row: numbers become float32 (the categorical steps are in the splits).
+  const encoded = [
+    ident(spec.id),
+    ...(label ? [label] : []),
+    ...spec.fields.map((f) =>
+      f.kind === "numeric" && dialect.float32 ? `CAST(${f.name} AS ${dialect.float32}) AS ${f.name}` : f.name,
+    ),
+  ].join(", ");
+  let query = `SELECT ${encoded}, ${float32Literal(Math.fround(model.baseMargin), dialect)} AS margin FROM ${table}`;
   for (let k = 0; k < trees.length; k += chunk) {
     const sum = ["margin", ...trees.slice(k, k + chunk)].join("\n  + ");
     query = `SELECT ${keep},\n  ${sum} AS margin\nFROM (\n${query}\n) AS trees_${k}`;
