@@ -2,7 +2,7 @@
  * Benchmark of the SQL export in DuckDB (in process) and a throwaway PostgreSQL (a benchmark: timings are printed,
  * never asserted). Needs @duckdb/node-api and Debian's postgresql, as tests/models/sql.test.ts does.
  *   npx tsx scripts/bench-sql.ts [N …]   (default 20000 1000000; the food generator's base)
- *   ENGINES=duckdb,postgresql  ROUNDS=600  (the model: food recipe's depth-3 candidate, trained on 20,000 rows)
+ *   ENGINES=duckdb,postgresql (empty: XGBoost only)  ROUNDS=600  (the model: food recipe's depth-3 candidate, trained on 20,000 rows)
  * Per size and engine: load the CSV, plan the score query (EXPLAIN), CREATE TABLE scored AS (the score step), the histogram and the top 1,000; and the
  * max |SQL − XGBoost| over every row, against σ(a·margin + b) from XGBoost's own margin.
  */
@@ -20,7 +20,7 @@ import { startDuckDb, startPostgres, writeCsv, type SqlEngine } from "../tests/m
 
 process.env.OMP_WAIT_POLICY ??= "PASSIVE";
 const sizes = process.argv.slice(2).map(Number);
-const engines = (process.env.ENGINES ?? "duckdb,postgresql").split(",");
+const engines = (process.env.ENGINES ?? "duckdb,postgresql").split(",").filter(Boolean);
 const rounds = Number(process.env.ROUNDS ?? 600);
 const spec = FOOD_SPEC;
 
@@ -41,10 +41,15 @@ try {
     const csv = join(dir, `food-${n}.csv`);
     const expected = new Float64Array(n);
     let done = 0;
+    let xgboostSeconds = 0; // XGBoost's own predictor on the same rows (encoding excluded), for comparison
     function* batches(): Generator<FoodRecord> {
       let batch: FoodRecord[] = [];
       const score = () => {
-        expected.set(calibrateAll(platt, predictMargin(booster, encodeRows(spec, batch))), done);
+        const encoded = encodeRows(spec, batch);
+        const start = performance.now();
+        const margin = predictMargin(booster, encoded);
+        xgboostSeconds += seconds(start);
+        expected.set(calibrateAll(platt, margin), done);
         done += batch.length;
         batch = [];
       };
@@ -56,7 +61,10 @@ try {
       if (batch.length) score();
     }
     writeCsv(csv, batches(), [spec.id, ...spec.fields.map((f) => f.name), spec.target]);
-    console.log(`n = ${n}: CSV ${(statSync(csv).size / 1e6).toFixed(1)} MB`);
+    console.log(
+      `n = ${n}: CSV ${(statSync(csv).size / 1e6).toFixed(1)} MB; XGBoost predict ${xgboostSeconds.toFixed(2)} s ` +
+        `= ${Math.round(n / xgboostSeconds)} rows/s (its default threads)`,
+    );
     for (const name of engines) {
       const engine: SqlEngine = name === "duckdb" ? await startDuckDb() : await startPostgres();
       try {
