@@ -9,7 +9,16 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { foodRows } from "../../data-loaders/food/generate.js";
-import { encodeRows, specFor, type FeatureSpec } from "../../src/lib/features.js";
+import {
+  encodeRow,
+  encodeRows,
+  featureLayout,
+  specFor,
+  TELCO_CATEGORIES,
+  type FeatureSpec,
+  type RawRow,
+} from "../../src/lib/features.js";
+import { predictMargin as treeMargin, prepareTrees, type CompactTree } from "../../src/lib/treeshap.js";
 import { calibrateAll, fitPlatt, type Platt } from "../../models/calibrate.js";
 import { RECIPES } from "../../models/recipes.js";
 import {
@@ -122,6 +131,7 @@ describe("SQL export", async () => {
     buildCase(specFor("telco"), await telcoRows(), small, 120, dir),
     buildCase(specFor("food"), [...foodRows({ n: 5000, seed: 11 })], small, 120, dir),
   ];
+  const edge = edgeCases(dir);
   const engines: SqlEngine[] = [];
   before(async () => {
     engines.push(await startDuckDb());
@@ -133,6 +143,10 @@ describe("SQL export", async () => {
         await engine.exec(createTableSql(c.spec, { table }));
         await engine.loadCsv(table, c.csv);
       }
+    for (const engine of engines) {
+      await engine.exec(createTableSql(edge.spec, { table: "edge_customers", label: null }));
+      await engine.loadCsv("edge_customers", edge.csv);
+    }
   });
   after(async () => {
     for (const engine of engines) await engine.close();
@@ -251,4 +265,98 @@ describe("SQL export", async () => {
       }
     }
   });
+
+  it("each kind of split sends every edge value where XGBoost would, in every dialect and engine", async () => {
+    for (const [dialectName, dialect, only] of [
+      ["ansi", DIALECTS.ansi, null],
+      ["snowflake", DIALECTS.snowflake, null],
+      ["spark", DIALECTS.spark, "duckdb"],
+    ] as [string, SqlDialect, string | null][])
+      for (const [k, tree] of edge.trees.entries()) {
+        // One tree, base margin 0: the margin is the leaf value itself, exactly, in float32 and in double.
+        const model: ParsedModel = { baseScore: 0.5, baseMargin: 0, numFeature: edge.names.length, trees: [tree] };
+        const reference = prepareTrees({ baseMargin: 0, featureNames: edge.names, trees: [tree] });
+        const expected = edge.rows.map((row) => treeMargin(reference, encodeRow(edge.spec, row as RawRow)));
+        const options = { table: "edge_customers", dialect, label: null };
+        const sql = `SELECT customer_id, CAST(margin AS ${dialect.float64}) AS margin FROM (${marginQuerySql(edge.spec, model, options)}) AS m`;
+        for (const engine of engines.filter((e) => !only || e.name === only)) {
+          const got = new Map((await engine.query(sql)).map((r) => [String(r.customer_id), r.margin]));
+          edge.rows.forEach((row, i) =>
+            assert.equal(
+              got.get(row.customer_id),
+              expected[i],
+              `${engine.name} ${dialectName} tree ${k}: ${JSON.stringify(row)}`,
+            ),
+          );
+        }
+      }
+  });
 });
+
+/**
+ * Single-split trees over every kind of Telco column, with thresholds that put no level, some levels or every level
+ * left, and rows at and around a numeric threshold that is not a short decimal (70.35 as float32): the double just
+ * below it that rounds up to it, the midpoint to the float32 below (which rounds to even), and their neighbours.
+ */
+function edgeCases(dir: string) {
+  const spec = specFor("telco");
+  const names = featureLayout(spec).names;
+  const split = (feature: string, threshold: number, defaultLeft: number): CompactTree => {
+    const f = names.indexOf(feature);
+    assert.ok(f >= 0, feature);
+    return {
+      left: [1, -1, -1],
+      right: [2, -1, -1],
+      feature: [f, 0, 0],
+      threshold: [Math.fround(threshold), 0, 0],
+      defaultLeft: [defaultLeft, 0, 0],
+      value: [0, -0.25, 0.75],
+      cover: [2, 1, 1],
+    };
+  };
+  const t = Math.fround(70.35);
+  const below = new Float32Array([t]);
+  new Uint32Array(below.buffer)[0] -= 1;
+  const mid = (below[0] + t) / 2;
+  const nextDouble = (x: number, step: bigint) => {
+    const a = new Float64Array([x]);
+    new BigInt64Array(a.buffer)[0] += step;
+    return a[0];
+  };
+  const trees = [
+    split("contract", 1.5, 1),
+    split("contract", 0.5, 0),
+    split("gender", 0.5, 1),
+    split("payment_method=Mailed check", 0, 1),
+    split("payment_method=Mailed check", 2, 0),
+    split("payment_method=Mailed check", 1, 0),
+    split("monthly_charges", t, 1),
+    split("monthly_charges", t, 0),
+    split("monthly_charges", mid, 0),
+    split("tenure", 0, 1),
+  ];
+  const base: Record<string, unknown> = Object.fromEntries(
+    spec.fields.map((f) => [
+      f.name,
+      f.kind === "numeric"
+        ? f.min
+        : f.kind === "binary"
+          ? f.negative
+          : f.kind === "ordinal"
+            ? f.levels[0]
+            : f.categories[0],
+    ]),
+  );
+  const variants: [string, unknown[]][] = [
+    ["contract", [...TELCO_CATEGORIES.contract, null]],
+    ["gender", ["Male", "Female", null]],
+    ["payment_method", [...TELCO_CATEGORIES.payment_method, null]],
+    ["monthly_charges", [t, 70.35, below[0], mid, nextDouble(mid, 1n), nextDouble(mid, -1n), nextDouble(t, -1n), null]],
+    ["tenure", [0, 5, null]],
+  ];
+  const rows = variants.flatMap(([field, values]) => values.map((v) => ({ ...base, [field]: v })));
+  rows.forEach((row, i) => (row.customer_id = `edge-${i}`));
+  const csv = join(dir, "edge.csv");
+  writeCsv(csv, rows, ["customer_id", ...spec.fields.map((f) => f.name)]);
+  return { spec, names, trees, rows: rows as { customer_id: string }[], csv };
+}
