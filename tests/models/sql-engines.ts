@@ -61,7 +61,10 @@ export async function startDuckDb(): Promise<SqlEngine> {
 
 /** The folder holding initdb, pg_ctl and psql: $PG_BIN, else the newest /usr/lib/postgresql/<version>/bin. */
 function postgresBin(): string {
-  if (process.env.PG_BIN) return process.env.PG_BIN;
+  if (process.env.PG_BIN) {
+    if (!existsSync(join(process.env.PG_BIN, "initdb"))) throw new Error(`PG_BIN=${process.env.PG_BIN} has no initdb`);
+    return process.env.PG_BIN;
+  }
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))) : [];
   if (!versions.length)
@@ -124,6 +127,16 @@ export async function startPostgres(): Promise<SqlEngine> {
     `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off ` +
     `-c jit=${process.env.PG_JIT ?? "off"}`;
   await sh("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
+  // If the process ends without close() (a crash, an interrupted test), the server must not outlive it.
+  const [stopFile, stopArgs] = as("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+  const stopOnExit = () => {
+    try {
+      execFileSync(stopFile, [...stopArgs], { stdio: "ignore" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  process.once("exit", stopOnExit);
   const connect = ["-X", "-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres"];
   // Large scripts go through a file the cluster's user can read.
   let files = 0;
@@ -168,6 +181,7 @@ export async function startPostgres(): Promise<SqlEngine> {
       }
     },
     close: async () => {
+      process.off("exit", stopOnExit);
       try {
         await sh("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
       } finally {
