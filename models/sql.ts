@@ -1,7 +1,8 @@
 /**
  * Portable SQL for scoring and aggregating in the user's own engine (a warehouse, DuckDB, PostgreSQL):
- *   probability = σ(a · (base margin + Σ trees) + b), one expression over the raw columns of a customers table.
- * The encoder is folded into the splits: a split on a one-hot, binary or ordinal column becomes a set test on the
+ *   probability = σ(a · (base margin + Σ trees) + b), one SELECT over the raw columns of a customers table.
+ * The encoder's numeric step (number → double → float32) runs once per row in the query's first stage; the rest of
+ * the encoder is folded into the splits: a split on a one-hot, binary or ordinal column becomes a set test on the
  * raw column (which levels go left is decided here with the spec's own encoder), a split on a numeric column a
  * comparison. Missing (NULL) follows default_left, as NaN does in XGBoost.
  *
@@ -20,17 +21,16 @@ export interface SqlDialect {
   name: string;
   float32: string | null;
   float64: string;
+  text: string;
 }
 
 /** Known dialects. "ansi" runs unchanged on PostgreSQL and DuckDB (both tested), as does "snowflake". */
 export const DIALECTS = {
-  ansi: { name: "ansi", float32: "REAL", float64: "DOUBLE PRECISION" },
-  spark: { name: "spark", float32: "FLOAT", float64: "DOUBLE" },
-  bigquery: { name: "bigquery", float32: null, float64: "FLOAT64" },
-  snowflake: { name: "snowflake", float32: null, float64: "DOUBLE PRECISION" },
+  ansi: { name: "ansi", float32: "REAL", float64: "DOUBLE PRECISION", text: "VARCHAR(64)" },
+  spark: { name: "spark", float32: "FLOAT", float64: "DOUBLE", text: "STRING" },
+  bigquery: { name: "bigquery", float32: null, float64: "FLOAT64", text: "STRING" },
+  snowflake: { name: "snowflake", float32: null, float64: "DOUBLE PRECISION", text: "VARCHAR(64)" },
 } satisfies Record<string, SqlDialect>;
-
-export type DialectName = keyof typeof DIALECTS;
 
 /** The dialect of a name, naming the bad value. */
 export function dialectFor(name: string): SqlDialect {
@@ -43,7 +43,7 @@ export function dialectFor(name: string): SqlDialect {
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /** An identifier written bare; anything that would need quoting is refused. */
-export function ident(name: string): string {
+function ident(name: string): string {
   if (!IDENT.test(name)) throw new Error(`SQL identifier ${JSON.stringify(name)} must match ${IDENT}`);
   return name;
 }
@@ -68,7 +68,7 @@ function literal(value: string | number): string {
  * A finite double as a numeric literal that reads back as exactly that double: shortest round-trip digits in
  * exponent form, which every engine parses as a double (PostgreSQL as numeric, converted with correct rounding).
  */
-export function doubleLiteral(x: number): string {
+function doubleLiteral(x: number): string {
   if (!Number.isFinite(x)) throw new Error(`cannot write ${x} as a SQL number`);
   return x.toExponential();
 }
@@ -152,7 +152,7 @@ function splitCondition(
   const name = field.name;
   const orMissing = (condition: string) => (defaultLeft ? `(${name} IS NULL OR ${condition})` : condition);
   if (field.kind === "numeric") {
-    // The first stage of marginQuerySql has already cast the column to float32, as the encoder stores it.
+    // The first stage of marginQuerySql has already made the column float32 (double without float32).
     if (dialect.float32) return orMissing(`${name} < ${float32Literal(t, dialect)}`);
     const { op, cut } = doubleCut(t);
     return orMissing(`${name} ${op} ${doubleLiteral(cut)}`);
@@ -202,7 +202,7 @@ export interface ScoringOptions {
   bins?: number;
   /** Customers in the top list. */
   top?: number;
-  /** Trees added per query stage (see scoreQuerySql). */
+  /** Trees added per query stage (see marginQuerySql). */
   chunk?: number;
   dialect?: SqlDialect;
 }
@@ -225,11 +225,9 @@ export function createTableSql(spec: FeatureSpec, options: ScoringOptions = {}):
       ? dialect.float64
       : field.kind === "categorical" && field.categories.every((c) => typeof c === "number")
         ? "INTEGER"
-        : dialect.name === "bigquery"
-          ? "STRING"
-          : "VARCHAR(64)";
+        : dialect.text;
   const columns = [
-    `${ident(spec.id)} ${dialect.name === "bigquery" ? "STRING" : "VARCHAR(64)"}`,
+    `${ident(spec.id)} ${dialect.text}`,
     ...spec.fields.map((f) => `${ident(f.name)} ${type(f)}`),
     ...(label ? [`${label} INTEGER`] : []),
   ];
@@ -250,13 +248,16 @@ export function marginQuerySql(spec: FeatureSpec, model: ParsedModel, options: S
     throw new Error(`the ${spec.dataset} spec encodes ${columns.length} columns, the model has ${model.numFeature}`);
   const keep = [ident(spec.id), ...(label ? [label] : []), ...spec.fields.map((f) => f.name)].join(", ");
   const trees = model.trees.map((_, k) => `(${treeSql(model, k, columns, spec, dialect)})`);
-  // The encoder's numeric step, once per row: numbers become float32 (the categorical steps are in the splits).
+  // The encoder's numeric step, once per row: number → double → float32, as the pipeline reads and stores it.
+  // Through double even from DECIMAL columns, so a decimal is rounded twice exactly as the encoder rounds it.
+  const number = (name: string) =>
+    dialect.float32
+      ? `CAST(CAST(${name} AS ${dialect.float64}) AS ${dialect.float32}) AS ${name}`
+      : `CAST(${name} AS ${dialect.float64}) AS ${name}`;
   const encoded = [
     ident(spec.id),
     ...(label ? [label] : []),
-    ...spec.fields.map((f) =>
-      f.kind === "numeric" && dialect.float32 ? `CAST(${f.name} AS ${dialect.float32}) AS ${f.name}` : f.name,
-    ),
+    ...spec.fields.map((f) => (f.kind === "numeric" ? number(f.name) : f.name)),
   ].join(", ");
   let query = `SELECT ${encoded}, ${float32Literal(Math.fround(model.baseMargin), dialect)} AS margin FROM ${table}`;
   for (let k = 0; k < trees.length; k += chunk) {
@@ -343,6 +344,9 @@ export function exportSql(
     `-- Retention Lab: ${spec.dataset} churn model as SQL (dialect ${o.dialect.name}; see docs/scale.md).`,
     `-- ${model.trees.length} trees, base margin ${model.baseMargin}, Platt a = ${platt.a}, b = ${platt.b}.`,
     `-- Input: ${o.table} with the raw columns below (missing = NULL). Output: ${o.scored}, then three queries.`,
+    ...(o.dialect.float32 === "REAL"
+      ? ["-- PostgreSQL: run SET jit = off; first (LLVM compiles this query slowly)."]
+      : []),
     `-- ${createTableSql(spec, options).replace(/\n/g, "\n-- ")};`,
   ].join("\n");
   return [

@@ -146,6 +146,14 @@ describe("SQL export", async () => {
     for (const engine of engines) {
       await engine.exec(createTableSql(edge.spec, { table: "edge_customers", label: null }));
       await engine.loadCsv("edge_customers", edge.csv);
+      // The same rows with exact decimals (warehouses often store money so): read as the encoder reads them.
+      const decimal = createTableSql(edge.spec, { table: "edge_decimal", label: null }).replace(
+        "monthly_charges DOUBLE PRECISION",
+        "monthly_charges DECIMAL(38, 20)",
+      );
+      assert.ok(decimal.includes("DECIMAL"));
+      await engine.exec(decimal);
+      await engine.loadCsv("edge_decimal", edge.csv);
     }
   });
   after(async () => {
@@ -277,17 +285,19 @@ describe("SQL export", async () => {
         const model: ParsedModel = { baseScore: 0.5, baseMargin: 0, numFeature: edge.names.length, trees: [tree] };
         const reference = prepareTrees({ baseMargin: 0, featureNames: edge.names, trees: [tree] });
         const expected = edge.rows.map((row) => treeMargin(reference, encodeRow(edge.spec, row as RawRow)));
-        const options = { table: "edge_customers", dialect, label: null };
-        const sql = `SELECT customer_id, CAST(margin AS ${dialect.float64}) AS margin FROM (${marginQuerySql(edge.spec, model, options)}) AS m`;
-        for (const engine of engines.filter((e) => !only || e.name === only)) {
-          const got = new Map((await engine.query(sql)).map((r) => [String(r.customer_id), r.margin]));
-          edge.rows.forEach((row, i) =>
-            assert.equal(
-              got.get(row.customer_id),
-              expected[i],
-              `${engine.name} ${dialectName} tree ${k}: ${JSON.stringify(row)}`,
-            ),
-          );
+        for (const table of ["edge_customers", "edge_decimal"]) {
+          const options = { table, dialect, label: null };
+          const sql = `SELECT customer_id, CAST(margin AS ${dialect.float64}) AS margin FROM (${marginQuerySql(edge.spec, model, options)}) AS m`;
+          for (const engine of engines.filter((e) => !only || e.name === only)) {
+            const got = new Map((await engine.query(sql)).map((r) => [String(r.customer_id), r.margin]));
+            edge.rows.forEach((row, i) =>
+              assert.equal(
+                got.get(row.customer_id),
+                expected[i],
+                `${engine.name} ${dialectName} ${table} tree ${k}: ${JSON.stringify(row)}`,
+              ),
+            );
+          }
         }
       }
   });
