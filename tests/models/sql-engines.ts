@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -20,7 +21,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 
 const run = promisify(execFile);
 
-/** Rows as arrays of text (psql) or JS values (DuckDB), by column. */
+/** A query's result: one object per row, by column name. */
 export type Rows = Record<string, unknown>[];
 
 export interface SqlEngine {
@@ -121,12 +122,19 @@ export async function startPostgres(): Promise<SqlEngine> {
     }
   };
   const port = await freePort();
-  await sh("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--locale=C", "--encoding=UTF8", "-N"]);
+  // Trust authentication is acceptable for a throwaway cluster that listens on loopback only and holds test data.
   // jit=off: LLVM compiling the model's large expression took 200 s where interpreting it takes 4 s (600 trees).
   const options =
     `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off ` +
     `-c jit=${process.env.PG_JIT ?? "off"}`;
-  await sh("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
+  try {
+    await sh("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--locale=C", "--encoding=UTF8", "-N"]);
+    await sh("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
+  } catch (error) {
+    const log = existsSync(join(dir, "log")) ? readFileSync(join(dir, "log"), "utf8").slice(-2000) : "";
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`could not start PostgreSQL from ${bin}: ${(error as Error).message}${log ? `\n${log}` : ""}`);
+  }
   // If the process ends without close() (a crash, an interrupted test), the server must not outlive it.
   const [stopFile, stopArgs] = as("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
   const stopOnExit = () => {
