@@ -22,6 +22,12 @@ import {
 } from "../models/sql.js";
 import { parseXgboostJson } from "../models/trees.js";
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 const { values } = parseArgs({
   options: {
     model: { type: "string" },
