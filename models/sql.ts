@@ -198,6 +198,8 @@ export interface ScoringOptions {
   scored?: string;
   /** Label column copied into the scored table (the spec's target by default; null when the table has none). */
   label?: string | null;
+  /** A per-customer value column (e.g. the food base's ltv) carried to the scored table and summed per bin. */
+  value?: string | null;
   /** Bins of the score histogram. */
   bins?: number;
   /** Customers in the top list. */
@@ -207,19 +209,26 @@ export interface ScoringOptions {
   dialect?: SqlDialect;
 }
 
-const defaults = (spec: FeatureSpec, o: ScoringOptions) => ({
-  table: tableName(o.table ?? "customers"),
-  scored: tableName(o.scored ?? "scored"),
-  label: o.label === null ? null : ident(o.label ?? spec.target),
-  bins: o.bins ?? 1000,
-  top: o.top ?? 1000,
-  chunk: o.chunk ?? 20,
-  dialect: o.dialect ?? DIALECTS.ansi,
-});
+/** The options with their defaults, names checked, and the columns carried from the customers to the scores. */
+function defaults(spec: FeatureSpec, o: ScoringOptions) {
+  const label = o.label === null ? null : ident(o.label ?? spec.target);
+  const value = o.value ? ident(o.value) : null;
+  return {
+    table: tableName(o.table ?? "customers"),
+    scored: tableName(o.scored ?? "scored"),
+    label,
+    value,
+    carry: [ident(spec.id), ...(label ? [label] : []), ...(value ? [value] : [])],
+    bins: o.bins ?? 1000,
+    top: o.top ?? 1000,
+    chunk: o.chunk ?? 20,
+    dialect: o.dialect ?? DIALECTS.ansi,
+  };
+}
 
 /** CREATE TABLE for the raw customers in the spec's columns (the load step; numbers as double). */
 export function createTableSql(spec: FeatureSpec, options: ScoringOptions = {}): string {
-  const { table, label, dialect } = defaults(spec, options);
+  const { table, label, value, dialect } = defaults(spec, options);
   const type = (field: Field) =>
     field.kind === "numeric"
       ? dialect.float64
@@ -230,23 +239,24 @@ export function createTableSql(spec: FeatureSpec, options: ScoringOptions = {}):
     `${ident(spec.id)} ${dialect.text}`,
     ...spec.fields.map((f) => `${ident(f.name)} ${type(f)}`),
     ...(label ? [`${label} INTEGER`] : []),
+    ...(value ? [`${value} ${dialect.float64}`] : []),
   ];
   return `CREATE TABLE ${table} (\n  ${columns.join(",\n  ")}\n)`;
 }
 
 /**
- * SELECT id, label, the raw columns and margin FROM the customers table: the base margin plus every tree in XGBoost's
+ * SELECT id, label, value, the raw columns and margin FROM the customers table: the base margin plus every tree in XGBoost's
  * order, in float32 where the dialect has it (XGBoost's own accumulation), else in double. The trees are added
  * `chunk` at a time in nested subqueries, each stage adding its trees to the previous stage's margin: one flat sum
  * of 600 trees took DuckDB 20 s to plan (quadratic in the terms) and its expression depth is limited to 1,000.
  */
 export function marginQuerySql(spec: FeatureSpec, model: ParsedModel, options: ScoringOptions = {}): string {
-  const { table, label, chunk, dialect } = defaults(spec, options);
+  const { table, carry, chunk, dialect } = defaults(spec, options);
   if (!(Number.isInteger(chunk) && chunk >= 1)) throw new Error(`invalid chunk: ${chunk}`);
   const columns = encodedColumns(spec);
   if (columns.length !== model.numFeature)
     throw new Error(`the ${spec.dataset} spec encodes ${columns.length} columns, the model has ${model.numFeature}`);
-  const keep = [ident(spec.id), ...(label ? [label] : []), ...spec.fields.map((f) => f.name)].join(", ");
+  const keep = [...carry, ...spec.fields.map((f) => f.name)].join(", ");
   const trees = model.trees.map((_, k) => `(${treeSql(model, k, columns, spec, dialect)})`);
   // The encoder's numeric step, once per row: number → double → float32, as the pipeline reads and stores it.
   // Through double even from DECIMAL columns, so a decimal is rounded twice exactly as the encoder rounds it.
@@ -254,11 +264,7 @@ export function marginQuerySql(spec: FeatureSpec, model: ParsedModel, options: S
     dialect.float32
       ? `CAST(CAST(${name} AS ${dialect.float64}) AS ${dialect.float32}) AS ${name}`
       : `CAST(${name} AS ${dialect.float64}) AS ${name}`;
-  const encoded = [
-    ident(spec.id),
-    ...(label ? [label] : []),
-    ...spec.fields.map((f) => (f.kind === "numeric" ? number(f.name) : f.name)),
-  ].join(", ");
+  const encoded = [...carry, ...spec.fields.map((f) => (f.kind === "numeric" ? number(f.name) : f.name))].join(", ");
   let query = `SELECT ${encoded}, ${float32Literal(Math.fround(model.baseMargin), dialect)} AS margin FROM ${table}`;
   for (let k = 0; k < trees.length; k += chunk) {
     const sum = ["margin", ...trees.slice(k, k + chunk)].join("\n  + ");
@@ -268,7 +274,7 @@ export function marginQuerySql(spec: FeatureSpec, model: ParsedModel, options: S
 }
 
 /**
- * SELECT id, label, probability: p = σ(a·margin + b) in double, as the pipeline computes it, NULL for a row with
+ * SELECT id, label, value, probability: p = σ(a·margin + b) in double, as the pipeline computes it, NULL for a row with
  * an unknown category. The margin is referenced once: PostgreSQL inlines subqueries, so every further reference
  * would evaluate all the trees again.
  */
@@ -278,18 +284,17 @@ export function scoreQuerySql(
   platt: Pick<Platt, "a" | "b">,
   options: ScoringOptions = {},
 ): string {
-  const { label, dialect } = defaults(spec, options);
+  const { carry, dialect } = defaults(spec, options);
   const margin = `CAST(margin AS ${dialect.float64})`;
   // Clamped so that EXP cannot overflow (PostgreSQL raises an error there); σ(±700) is 0 or 1 to double precision.
   const z = `GREATEST(-700, LEAST(700, ${doubleLiteral(platt.a)} * ${margin} + ${doubleLiteral(platt.b)}))`;
-  const id = [ident(spec.id), ...(label ? [label] : [])].join(", ");
   return (
-    `SELECT ${id},\nCASE WHEN ${validitySql(spec)}\nTHEN 1 / (1 + EXP(-${z}))\nEND AS probability\n` +
+    `SELECT ${carry.join(", ")},\nCASE WHEN ${validitySql(spec)}\nTHEN 1 / (1 + EXP(-${z}))\nEND AS probability\n` +
     `FROM (\n${marginQuerySql(spec, model, options)}\n) AS margins`
   );
 }
 
-/** CREATE TABLE scored AS: id, label and calibrated probability of every customer (the score step). */
+/** CREATE TABLE scored AS: id, label, value and calibrated probability of every customer (the score step). */
 export function scoreTableSql(
   spec: FeatureSpec,
   model: ParsedModel,
@@ -302,26 +307,28 @@ export function scoreTableSql(
 
 /**
  * Histogram of scores: `bins` equal-width bins over [0, 1] (bin = floor(p·bins), p = 1 in the last), by label,
- * with the count and the sum of probabilities (the expected churners) in each. Only non-empty bins are returned.
+ * with the count and the sum of probabilities (the expected churners) in each, and with a value column the sums of
+ * value and of p · value (the expected value at risk). Only non-empty bins are returned.
  */
 export function histogramSql(spec: FeatureSpec, options: ScoringOptions = {}): string {
-  const { scored, label, bins } = defaults(spec, options);
+  const { scored, label, value, bins } = defaults(spec, options);
   if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`invalid bins: ${bins}`);
   const bin = `LEAST(CAST(FLOOR(probability * ${bins}) AS INTEGER), ${bins - 1})`;
   const by = label ? `, ${label} AS label` : "";
+  const sums = value ? `, SUM(${value}) AS value_sum, SUM(probability * ${value}) AS expected_value_sum` : "";
   return (
-    `SELECT ${bin} AS bin${by}, COUNT(*) AS customers, SUM(probability) AS probability_sum\n` +
+    `SELECT ${bin} AS bin${by}, COUNT(*) AS customers, SUM(probability) AS probability_sum${sums}\n` +
     `FROM ${scored}\nWHERE probability IS NOT NULL\nGROUP BY ${label ? "1, 2" : "1"}\nORDER BY ${label ? "1, 2" : "1"}`
   );
 }
 
 /** The `top` customers by probability, ties broken by id (byte order; PostgreSQL needs a C collation for that). */
 export function topSql(spec: FeatureSpec, options: ScoringOptions = {}): string {
-  const { scored, label, top } = defaults(spec, options);
+  const { scored, carry, top } = defaults(spec, options);
   if (!(Number.isInteger(top) && top >= 1)) throw new Error(`invalid top: ${top}`);
   const id = ident(spec.id);
   return (
-    `SELECT ${id}, ${label ? `${label}, ` : ""}probability\nFROM ${scored}\nWHERE probability IS NOT NULL\n` +
+    `SELECT ${carry.join(", ")}, probability\nFROM ${scored}\nWHERE probability IS NOT NULL\n` +
     `ORDER BY probability DESC, ${id}\nLIMIT ${top}`
   );
 }

@@ -103,9 +103,12 @@ function buildCase(spec: FeatureSpec, rows: readonly object[], params: object, r
   booster.dispose();
   const platt = fitPlatt(margin.subarray(0, rows.length), label);
   const csv = join(dir, `${spec.dataset}.csv`);
-  writeCsv(csv, scoring, [spec.id, ...spec.fields.map((f) => f.name), spec.target]);
+  writeCsv(csv, scoring, [spec.id, ...spec.fields.map((f) => f.name), spec.target, ...valueColumn(spec)]);
   return { spec, rows: scoring, model, modelJson, platt, margin, raw, calibrated: calibrateAll(platt, margin), csv };
 }
+
+/** The food base's per-customer value (LTV), carried through scoring and summed per histogram bin. */
+const valueColumn = (spec: FeatureSpec) => (spec.dataset === "food" ? ["ltv"] : []);
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let max = 0;
@@ -141,7 +144,7 @@ describe("SQL export", async () => {
     for (const engine of engines)
       for (const c of cases) {
         const table = `${c.spec.dataset}_customers`;
-        await engine.exec(createTableSql(c.spec, { table }));
+        await engine.exec(createTableSql(c.spec, { table, value: valueColumn(c.spec)[0] }));
         await engine.loadCsv(table, c.csv);
       }
     for (const engine of engines) {
@@ -213,16 +216,25 @@ describe("SQL export", async () => {
 
   it("the warehouse script's scores, histogram and top list equal the same figures from XGBoost's scores", async () => {
     for (const c of cases) {
-      const options = { table: `${c.spec.dataset}_customers`, scored: `${c.spec.dataset}_scored`, top: 100 };
+      const [valueName] = valueColumn(c.spec);
+      const table = `${c.spec.dataset}_customers`;
+      const options = { table, scored: `${c.spec.dataset}_scored`, top: 100, value: valueName };
       const id = (i: number) => String(c.rows[i][c.spec.id]);
       const label = (i: number) => Number(c.rows[i][c.spec.target]);
+      const value = (i: number) => (valueName ? Number(c.rows[i][valueName]) : 0);
       // Expected: the same arithmetic in JS over XGBoost's calibrated scores.
-      const bins = new Map<string, { customers: number; sum: number }>();
+      const bins = new Map<string, { customers: number; sum: number; value: number; expected: number }>();
       c.calibrated.forEach((p, i) => {
         const key = `${Math.min(Math.floor(p * 1000), 999)}/${label(i)}`;
-        const b = bins.get(key) ?? { customers: 0, sum: 0 };
-        bins.set(key, { customers: b.customers + 1, sum: b.sum + p });
+        const b = bins.get(key) ?? { customers: 0, sum: 0, value: 0, expected: 0 };
+        bins.set(key, {
+          customers: b.customers + 1,
+          sum: b.sum + p,
+          value: b.value + value(i),
+          expected: b.expected + p * value(i),
+        });
       });
+      const near = (a: unknown, b: number) => Math.abs(Number(a) - b) <= 1e-9 * Math.max(1, Math.abs(b));
       const order = [...c.calibrated.keys()].sort(
         (i, j) => c.calibrated[j] - c.calibrated[i] || (id(i) < id(j) ? -1 : 1),
       );
@@ -234,7 +246,11 @@ describe("SQL export", async () => {
         for (const h of histogram) {
           const b = bins.get(`${h.bin}/${h.label}`);
           assert.equal(Number(h.customers), b?.customers, `${engine.name} bin ${h.bin}/${h.label}`);
-          assert.ok(Math.abs(Number(h.probability_sum) - b!.sum) < 1e-9, `${engine.name} bin ${h.bin} sum`);
+          assert.ok(near(h.probability_sum, b!.sum), `${engine.name} bin ${h.bin} sum`);
+          if (valueName) {
+            assert.ok(near(h.value_sum, b!.value), `${engine.name} bin ${h.bin} value`);
+            assert.ok(near(h.expected_value_sum, b!.expected), `${engine.name} bin ${h.bin} p · value`);
+          } else assert.equal(h.value_sum, undefined);
         }
         const top = await engine.query(topSql(c.spec, options));
         // Equal scores may sit in either order only if the engine's score differs in the last bit; none do here.
