@@ -2,8 +2,9 @@
  * Benchmark of the SQL export in DuckDB (in process) and a throwaway PostgreSQL (a benchmark: timings are printed,
  * never asserted). Needs @duckdb/node-api and Debian's postgresql, as tests/models/sql.test.ts does.
  *   npx tsx scripts/bench-sql.ts [N …]   (default 20000 1000000; the food generator's base)
- *   ENGINES=duckdb,postgresql (empty: XGBoost only)  ROUNDS=600  (the model: food recipe's depth-3 candidate, trained on 20,000 rows)
- * Per size and engine: load the CSV, plan the score query (EXPLAIN), CREATE TABLE scored AS (the score step), the histogram and the top 1,000; and the
+ *   ENGINES=duckdb,postgresql (empty: XGBoost only)  ROUNDS=600
+ * The model: the food recipe's depth-3 candidate, ROUNDS rounds on 20,000 rows. Per size and engine: load the CSV,
+ * plan the score query (EXPLAIN), CREATE TABLE scored AS (the score step), the histogram and the top 1,000; and the
  * max |SQL − XGBoost| over every row, against σ(a·margin + b) from XGBoost's own margin.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
