@@ -245,10 +245,10 @@ export function createTableSql(spec: FeatureSpec, options: ScoringOptions = {}):
 }
 
 /**
- * SELECT id, label, value, the raw columns and margin FROM the customers table: the base margin plus every tree in XGBoost's
- * order, in float32 where the dialect has it (XGBoost's own accumulation), else in double. The trees are added
- * `chunk` at a time in nested subqueries, each stage adding its trees to the previous stage's margin: one flat sum
- * of 600 trees took DuckDB 20 s to plan (quadratic in the terms) and its expression depth is limited to 1,000.
+ * SELECT id, label, value, the raw columns and margin FROM the customers table: the base margin plus every tree in
+ * XGBoost's order, in float32 where the dialect has it (XGBoost's own accumulation), else in double. The trees are
+ * added `chunk` at a time in nested subqueries, each stage adding its trees to the previous stage's margin: one flat
+ * sum of 600 trees took DuckDB 20 s to plan (quadratic in the terms) and its expression depth is limited to 1,000.
  */
 export function marginQuerySql(spec: FeatureSpec, model: ParsedModel, options: ScoringOptions = {}): string {
   const { table, carry, chunk, dialect } = defaults(spec, options);

@@ -1,7 +1,8 @@
 /**
  * Writes a built model as SQL for a warehouse (docs/scale.md, "Scoring and aggregating in a warehouse").
  *   npx tsx scripts/export-sql.ts --model DIR/telco/model.json [--metrics DIR/telco/metrics.json] [--dataset telco]
- *       [--dialect ansi|spark|bigquery|snowflake] [--table customers] [--scored scored] [--label churn | --no-label] [--value ltv]
+ *       [--dialect ansi|spark|bigquery|snowflake] [--table customers] [--scored scored]
+ *       [--label churn | --no-label] [--value ltv]
  *       [--bins 1000] [--top 1000] [--chunk 20] [--only create|score|histogram|top|unscored] > telco.sql
  * The Platt parameters come from metrics.json (.calibration.platt), beside model.json unless --metrics is given;
  * the data set from --dataset, else metrics.json's. Output: the whole script, or one statement with --only.
