@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing for one job, and says what it is doing. Safe to run again.
 #   scripts/setup.sh build   – XGBoost's C library and the npm packages (enough to build the site)
-#   scripts/setup.sh test    – the above plus Chromium, NGINX and wrk for the browser and server tests
+#   scripts/setup.sh test    – the above plus Chromium, NGINX, wrk and PostgreSQL for the browser, server and SQL tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 job="${1:-build}"
@@ -17,6 +17,8 @@ if [ "$job" = test ]; then
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v wrk >/dev/null || missing+=(wrk)
   command -v unshare >/dev/null || missing+=(util-linux)
+  # PostgreSQL's server binaries (the SQL export is checked against a throwaway cluster: tests/models/sql-engines.ts)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

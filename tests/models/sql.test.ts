@@ -307,13 +307,13 @@ describe("SQL export", async () => {
           const sql = `SELECT customer_id, CAST(margin AS ${dialect.float64}) AS margin FROM (${marginQuerySql(edge.spec, model, options)}) AS m`;
           for (const engine of engines.filter((e) => !only || e.name === only)) {
             const got = new Map((await engine.query(sql)).map((r) => [String(r.customer_id), r.margin]));
-            edge.rows.forEach((row, i) =>
+            edge.rows.forEach((row, i) => {
               assert.equal(
                 got.get(row.customer_id),
                 expected[i],
                 `${engine.name} ${dialectName} ${table} tree ${k}: ${JSON.stringify(row)}`,
-              ),
-            );
+              );
+            });
           }
         }
       }
@@ -382,7 +382,9 @@ function edgeCases(dir: string) {
     ["tenure", [0, 5, null]],
   ];
   const rows = variants.flatMap(([field, values]) => values.map((v) => ({ ...base, [field]: v })));
-  rows.forEach((row, i) => (row.customer_id = `edge-${i}`));
+  rows.forEach((row, i) => {
+    row.customer_id = `edge-${i}`;
+  });
   const csv = join(dir, "edge.csv");
   writeCsv(csv, rows, ["customer_id", ...spec.fields.map((f) => f.name)]);
   return { spec, names, trees, rows: rows as { customer_id: string }[], csv };
