@@ -6,6 +6,7 @@
 import type { Table } from "npm:apache-arrow";
 import { saveBlob } from "../components/chart-export.js";
 import { labelOf } from "../lib/columns.js";
+import { audit } from "../lib/audit.js";
 import { toCsv } from "../lib/csv.js";
 import { profitScenario } from "../lib/profit-scenario.js";
 import {
@@ -130,6 +131,53 @@ export function customerAccess(customers: Table, offers: Table) {
   };
 }
 
+/** What the page decided, once the sliders settle: the economics, the threshold and whether it follows the optimum. */
+export interface Decision {
+  economics: Economics;
+  threshold: number;
+  following: boolean;
+}
+
+/** The economics as the audit trail records them (src/lib/audit-schema.ts), for the food-delivery base. */
+const economicsDetail = (e: Economics) => ({
+  dataset: "food",
+  ltv: e.ltv,
+  coupon_cost: e.couponCost,
+  contact_cost: e.contactCost,
+  acceptance: e.acceptance,
+});
+
+/**
+ * Records each settled decision that changed (the first one, the page's defaults, is the baseline, not an event):
+ * `economics_changed` with the four economics, `threshold_changed` with the threshold and its policy.
+ */
+export function decisionAuditor(model: string): (d: Decision) => void {
+  let last: Decision | null = null;
+  return (d) => {
+    if (last) {
+      const e = d.economics;
+      const p = last.economics;
+      if (
+        e.ltv !== p.ltv ||
+        e.couponCost !== p.couponCost ||
+        e.contactCost !== p.contactCost ||
+        e.acceptance !== p.acceptance
+      ) {
+        audit("economics_changed", economicsDetail(e));
+      }
+      if (d.threshold !== last.threshold || d.following !== last.following) {
+        audit("threshold_changed", {
+          threshold: d.threshold,
+          policy: d.following ? "optimum" : "manual",
+          dataset: "food",
+          model,
+        });
+      }
+    }
+    last = d;
+  };
+}
+
 /** Rows shown in the targeting table; the CSV has all of them. */
 export const TABLE_ROWS = 1000;
 
@@ -138,12 +186,8 @@ export const TABLE_ROWS = 1000;
  * them as CSV (rows are objects only for those, built on a click for the CSV: at a million customers, building every
  * targeted row on each update took most of an update).
  */
-export function targetingList(
-  base: RankedModel,
-  access: ReturnType<typeof customerAccess>,
-  { economics, threshold }: { economics: Economics; threshold: number },
-  onExport: (rows: number) => void = () => {},
-) {
+export function targetingList(base: RankedModel, access: ReturnType<typeof customerAccess>, decision: Decision) {
+  const { economics, threshold } = decision;
   const targeted = targetedRows(base.ranked, base.scores, threshold);
   const row = (i: number, k: number) => ({
     rank: k + 1,
@@ -170,7 +214,16 @@ export function targetingList(
     download() {
       const text = toCsv(Array.from(targeted, row), columns);
       saveBlob(new Blob([text], { type: "text/csv;charset=utf-8" }), `retention-targets-${threshold.toFixed(3)}.csv`);
-      onExport(targeted.length);
+      // The export is recorded with everything it was made from.
+      audit("list_exported", {
+        rows: targeted.length,
+        model: base.column,
+        threshold,
+        policy: decision.following ? "optimum" : "manual",
+        ...economicsDetail(economics),
+        expected_profit: policyAt(base.ranked, threshold, economics).profit,
+        format: "csv",
+      });
     },
   };
 }

@@ -101,13 +101,45 @@ export async function scoreEdit(
   return { invalid: null, row: edit.row, changed: edit.changed, explanation, onnx };
 }
 
-/** One whatif_run beacon per burst of edits (a second after the last), not one per keystroke. */
-export function whatIfAuditor(): (customerId: string) => void {
+/** The what-if fields the audit trail records (src/lib/audit-schema.ts): the actionable ones and the bill. */
+const WHATIF_FIELDS = [
+  "tenure",
+  "monthly_charges",
+  "contract",
+  "internet_service",
+  "payment_method",
+  "tech_support",
+  "online_security",
+  "paperless_billing",
+] as const;
+
+/**
+ * One whatif_run record per burst of edits (a second after the last), not one per keystroke, with the values tried
+ * and the churn probability before and after.
+ */
+export function whatIfAuditor(): (customer: Customer, scenario: Scenario) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return (id) => {
+  return (customer, scenario) => {
     clearTimeout(timer);
-    timer = setTimeout(() => audit("whatif_run", { customer: id }), 1000);
+    if (!scenario.row || !scenario.changed.length) return;
+    const detail: Record<string, string | number> = {
+      customer: customer.customer_id,
+      churn_before: customer.probability,
+    };
+    if (scenario.onnx !== null) detail.churn_after = scenario.onnx;
+    for (const f of WHATIF_FIELDS) {
+      const v = scenario.row[f];
+      if (typeof v === "number" || (typeof v === "string" && v !== "")) detail[f] = v;
+    }
+    timer = setTimeout(() => audit("whatif_run", detail), 1000);
   };
+}
+
+/** Records a change of a segment filter (persona, contract, tier, variant) with the value chosen. */
+export function auditFilter(filter: string, input: HTMLElement & { value: unknown }): void {
+  input.addEventListener("input", () =>
+    audit("filter_changed", { filter, value: String(input.value), dataset: "telco" }),
+  );
 }
 
 /** Builds and saves the customer's TXT report (model and data provenance from the metrics and the manifest). */
