@@ -5,6 +5,7 @@
  */
 import type { Table } from "npm:apache-arrow";
 import { saveBlob } from "../components/chart-export.js";
+import type { OfferCard } from "../components/profit-offer-cards.js";
 import { labelOf } from "../lib/columns.js";
 import { audit } from "../lib/audit.js";
 import { toCsv } from "../lib/csv.js";
@@ -83,14 +84,8 @@ export function followOptimum(input: HTMLElement & { value: number }) {
   };
 }
 
-export interface Offer {
-  text: string;
-  source: string;
-  provider: string;
-  model: string;
-  promptVersion: string;
-  template: string;
-}
+/** An offer and where it came from, as the offer cards show it. */
+export type Offer = Pick<OfferCard, "text" | "source" | "provider" | "model" | "promptVersion" | "template">;
 const NO_OFFER: Offer = { text: "", source: "none", provider: "", model: "", promptVersion: "", template: "" };
 
 /** Row-level accessors over the customers and their offers (strings decoded when a row is shown or exported). */

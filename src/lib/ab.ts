@@ -3,6 +3,7 @@
  * the minimum detectable effect, a stratified two-model (T-learner) uplift estimate and the Qini curve.
  * Pure functions, no Node or DOM imports: the pages and the unit tests use the same code.
  */
+import { regularizedBeta } from "./incomplete-beta.js";
 import { normalCdf, Z95 } from "./stats.js";
 
 /** The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
@@ -123,7 +124,7 @@ export function welchTest(a: MeanSummary, b: MeanSummary, alpha = 0.05): MeanCom
 export function studentCdf(t: number, df: number): number {
   if (!(df > 0)) throw new Error(`invalid degrees of freedom: ${df}`);
   const x = df / (df + t * t);
-  const tail = 0.5 * incompleteBeta(x, df / 2, 0.5);
+  const tail = 0.5 * regularizedBeta(x, df / 2, 0.5);
   return t >= 0 ? 1 - tail : tail;
 }
 
@@ -138,58 +139,6 @@ export function studentQuantile(p: number, df: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
-}
-
-function logGamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9).
-  const g = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  x -= 1;
-  let s = g[0]!;
-  for (let i = 1; i < 9; i++) s += g[i]! / (x + i);
-  const t = x + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
-}
-
-/** Regularized incomplete beta I_x(a, b) (continued fraction, Numerical Recipes §6.4). */
-function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  if (x < (a + 1) / (a + b + 2)) return (front * betaFraction(x, a, b)) / a;
-  return 1 - (front * betaFraction(1 - x, b, a)) / b;
-}
-
-function betaFraction(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return h;
 }
 
 /**

@@ -97,6 +97,20 @@ const treesArtifact = (dataset: string): JsonArtifact<TreesJson> => ({
   description: "the booster's trees for TreeSHAP in the browser",
 });
 
+const shapArtifact = (dataset: string): TableArtifact<typeof SHAP_ID> => ({
+  kind: "arrow",
+  path: `${dataset}/shap.arrow`,
+  columns: SHAP_ID,
+  perFeature: "float64",
+  description: "SHAP in probability terms, one column per source feature",
+});
+const messagesArtifact = (path: string, description: string): TableArtifact<typeof MESSAGE_COLUMNS> => ({
+  kind: "arrow",
+  path,
+  columns: MESSAGE_COLUMNS,
+  description,
+});
+
 export const ARTIFACTS = {
   manifest: {
     kind: "json",
@@ -110,19 +124,8 @@ export const ARTIFACTS = {
     columns: telcoTable,
     description: "the enriched Telco customers with their scores",
   } satisfies TableArtifact,
-  telcoShap: {
-    kind: "arrow",
-    path: "telco/shap.arrow",
-    columns: SHAP_ID,
-    perFeature: "float64",
-    description: "SHAP in probability terms, one column per source feature",
-  } satisfies TableArtifact,
-  telcoNudges: {
-    kind: "arrow",
-    path: "telco/nudges.arrow",
-    columns: MESSAGE_COLUMNS,
-    description: "one retention nudge per Telco customer, with provenance",
-  } satisfies TableArtifact,
+  telcoShap: shapArtifact("telco"),
+  telcoNudges: messagesArtifact("telco/nudges.arrow", "one retention nudge per Telco customer, with provenance"),
   telcoMetrics: metricsArtifact("telco"),
   telcoTrees: treesArtifact("telco"),
   telcoOnnx: { kind: "binary", path: "telco/model.onnx", description: "the Telco model for onnxruntime-web" },
@@ -139,19 +142,8 @@ export const ARTIFACTS = {
     columns: foodTable,
     description: "the food-delivery customers with their scores",
   } satisfies TableArtifact,
-  foodShap: {
-    kind: "arrow",
-    path: "food/shap.arrow",
-    columns: SHAP_ID,
-    perFeature: "float64",
-    description: "SHAP in probability terms, one column per source feature",
-  } satisfies TableArtifact,
-  foodOffers: {
-    kind: "arrow",
-    path: "food/offers.arrow",
-    columns: MESSAGE_COLUMNS,
-    description: "one retention offer per food-delivery customer, with provenance",
-  } satisfies TableArtifact,
+  foodShap: shapArtifact("food"),
+  foodOffers: messagesArtifact("food/offers.arrow", "one retention offer per food-delivery customer, with provenance"),
   foodMetrics: metricsArtifact("food"),
   foodTrees: treesArtifact("food"),
   foodOnnx: { kind: "binary", path: "food/model.onnx", description: "the food-delivery model for onnxruntime-web" },

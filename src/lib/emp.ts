@@ -17,6 +17,7 @@
  * definition); the expected basis puts p in place of the labels.
  */
 
+import { upperHull } from "./hull.js";
 import { profitCoefficients, type OfferEconomics } from "./cost-model.js";
 import { regularizedBeta } from "./incomplete-beta.js";
 import {
@@ -64,27 +65,6 @@ export function scoreCuts(c: CustomerColumns, scores: ArrayLike<number> = c.prob
     if (k === ranking.order.length || scores[ranking.order[k]] !== scores[ranking.order[k - 1]]) ends.push(k);
   }
   return aggregateSums(ranking, ends);
-}
-
-/** Indices of the upper convex hull of points (x, y) whose x never decreases; at equal x only the highest y stays. */
-function upperHull(x: (i: number) => number, y: (i: number) => number, m: number): number[] {
-  const hull: number[] = [];
-  for (let k = 0; k < m; k++) {
-    const top = hull[hull.length - 1];
-    if (top !== undefined && x(k) === x(top)) {
-      if (y(k) <= y(top)) continue;
-      hull.pop();
-    }
-    while (hull.length >= 2) {
-      const a = hull[hull.length - 2];
-      const b = hull[hull.length - 1];
-      // drop b when it lies on or below the segment a→k
-      if ((x(b) - x(a)) * (y(k) - y(a)) - (y(b) - y(a)) * (x(k) - x(a)) >= 0) hull.pop();
-      else break;
-    }
-    hull.push(k);
-  }
-  return hull;
 }
 
 /** EMP and MP of the cuts under the economics (acceptance is integrated over; MP uses `acceptance`). */

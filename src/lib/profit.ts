@@ -6,6 +6,7 @@
  * of targeting a customer with calibrated churn probability p is  p·acceptance·LTV − (coupon + contact),  positive
  * exactly when p exceeds  (coupon + contact) / (acceptance · LTV)  — the theoretical optimal threshold.
  */
+import { upperHull as hullOf } from "./hull.js";
 
 export interface Economics {
   /** lifetime value kept when a would-be churner is retained (currency units) */
@@ -223,21 +224,11 @@ function upperHull(r: RankedScores): number[] {
   return hull;
 }
 
+/** Upper hull of the ranking's (targeted, churners) points with the origin as point −1. */
 function computeUpperHull(r: RankedScores): number[] {
-  const hull: number[] = [];
-  const x = (k: number) => (k < 0 ? 0 : r.targeted[k]);
-  const y = (k: number) => (k < 0 ? 0 : r.churners[k]);
-  for (let k = -1; k < r.thresholds.length; k++) {
-    while (hull.length >= 2) {
-      const a = hull[hull.length - 2];
-      const b = hull[hull.length - 1];
-      // drop b if it lies on or below the segment a→k
-      if ((x(b) - x(a)) * (y(k) - y(a)) - (y(b) - y(a)) * (x(k) - x(a)) >= 0) hull.pop();
-      else break;
-    }
-    hull.push(k);
-  }
-  return hull;
+  const x = (i: number) => (i === 0 ? 0 : r.targeted[i - 1]);
+  const y = (i: number) => (i === 0 ? 0 : r.churners[i - 1]);
+  return hullOf(x, y, r.thresholds.length + 1).map((i) => i - 1);
 }
 
 /** The Beta(α, β) density on a grid, normalised to sum to 1 (a midpoint rule for the EMP integral). */

@@ -1,5 +1,6 @@
 // Two real SQL engines for the SQL export's tests and benchmark: DuckDB in process (@duckdb/node-api) and a
 // throwaway PostgreSQL cluster (Debian's postgresql package) on loopback, driven through psql.
+import { freePort } from "../browser/harness.js";
 import { execFile, execFileSync } from "node:child_process";
 import {
   appendFileSync,
@@ -13,7 +14,6 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -74,17 +74,6 @@ function postgresBin(): string {
         `(apt-get install postgresql) or set PG_BIN to the folder holding initdb, pg_ctl and psql.`,
     );
   return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], "bin");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
