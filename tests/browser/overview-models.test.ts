@@ -49,11 +49,13 @@ describe("overview page", () => {
 describe("models page", () => {
   it("shows the cross-validated Telco figures that meet the targets, then the food-delivery ones", async () => {
     const { page, watch } = await open("models");
-    const auc = page.locator("[data-metric=auc]");
-    await auc.waitFor();
+    // Each figure is its own cell: wait until all three hold a number, not just until their boxes exist.
+    const figure = (name: string) => page.locator(`[data-metric=${name}]`, { hasText: /\d/ });
+    for (const name of ["auc", "brier", "ece"]) await figure(name).waitFor();
+    const auc = figure("auc");
     assert.ok(Number(await auc.textContent()) >= 0.85, `Telco CV AUC ${await auc.textContent()}`);
-    assert.ok(Number(await page.locator("[data-metric=brier]").textContent()) <= 0.134);
-    assert.ok(Number(await page.locator("[data-metric=ece]").textContent()) <= 0.02);
+    assert.ok(Number(await figure("brier").textContent()) <= 0.134);
+    assert.ok(Number(await figure("ece").textContent()) <= 0.02);
     await page.getByRole("radio", { name: "Food-delivery customers" }).check();
     // the sentence wraps in the page source: match across any whitespace
     await page.getByText(/recovered the\s+direction of/).waitFor();
