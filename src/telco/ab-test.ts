@@ -27,7 +27,6 @@ export interface ExperimentRow {
   risk: number;
   stratum: string;
   true_effect: number;
-  expected_benefit: number;
 }
 
 /** The experiment as the estimators take it: churn, arm, assignment stratum and the out-of-fold churn risk. */
