@@ -1,7 +1,8 @@
 /**
  * The three Telco analysis pages (engagement, personas, A/B test) in Chromium against the production build served
  * by nginx: each loads cleanly and shows its key numbers; the dashboard's filter drives its counts; the A/B page's
- * interval for the overall effect covers the simulation's true effect. Needs $DIST (default dist/) built first.
+ * interval for the overall effect covers the simulation's true effect, its adjusted interval is narrower than the
+ * simple one, and its planner answers its inputs. Needs $DIST (default dist/) built first.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -98,6 +99,63 @@ describe("Telco pages", () => {
     assert.ok(mde > 0.02 && mde < 0.04, `MDE ${mde}`);
     await page.locator('[data-testid="qini-uplift"]').waitFor({ timeout: 30_000 });
     assert.ok(Number.isFinite(await numberAttr(page, '[data-testid="qini-uplift"]', "data-area")));
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("the A/B page's decision uses the adjusted effect, whose interval is narrower than the simple difference's", async () => {
+    const { page, watch } = await open("telco/ab-test");
+    const width = async (testid: string) => {
+      const selector = `[data-testid="${testid}"]`;
+      await page.locator(selector).waitFor({ timeout: 30_000 });
+      return (await numberAttr(page, selector, "data-hi")) - (await numberAttr(page, selector, "data-lo"));
+    };
+    const adjusted = await width("overall-effect");
+    const stratified = await width("stratified-effect");
+    const simple = await width("simple-effect");
+    assert.ok(
+      adjusted > 0 && adjusted < stratified && stratified < simple,
+      `widths ${adjusted}, ${stratified}, ${simple}`,
+    );
+    assert.match((await page.getByTestId("overall-effect").textContent()) ?? "", /the decision uses this/);
+    // Per-persona effects: a table row per persona with its simultaneous interval.
+    assert.equal(await page.locator('[data-testid="persona-effects"] tbody tr').count(), 6);
+    // The uplift model's lead over churn risk, with its bootstrap interval around it.
+    const lead = '[data-testid="uplift-lead"]';
+    await page.locator(lead).waitFor({ timeout: 60_000 });
+    const [value, lo, hi] = await Promise.all(
+      ["data-value", "data-lo", "data-hi"].map((a) => numberAttr(page, lead, a)),
+    );
+    assert.ok(lo < value && value < hi, `lead ${value} in ${lo}..${hi}`);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("the A/B page's planner answers its inputs: more customers, a smaller MDE; no adjustment, a larger one", async () => {
+    const { page, watch } = await open("telco/ab-test");
+    const mdeCard = '[data-testid="plan-mde"]';
+    const sizeCard = '[data-testid="plan-size"]';
+    await page.locator(mdeCard).waitFor({ timeout: 30_000 });
+    const changed = async (selector: string, from: number) => {
+      await page.waitForFunction(
+        ([s, v]) => Number(document.querySelector(s as string)?.getAttribute("data-value")) !== v,
+        [selector, from] as const,
+        { timeout: 30_000 },
+      );
+      return numberAttr(page, selector, "data-value");
+    };
+    const mde = await numberAttr(page, mdeCard, "data-value");
+    // This experiment's size, adjusted: the same MDE as the headline card.
+    assert.ok(Math.abs(mde - (await numberAttr(page, '[data-testid="mde"]', "data-value"))) < 1e-3, `MDE ${mde}`);
+    await page.getByLabel("Customers per arm").fill("20000");
+    const larger = await changed(mdeCard, mde);
+    assert.ok(larger < mde, `MDE ${larger} at 20,000 per arm, ${mde} before`);
+    const size = await numberAttr(page, sizeCard, "data-value");
+    await page.getByLabel("Effect to detect (pp)").fill("4");
+    const fewer = await changed(sizeCard, size);
+    assert.ok(fewer < size / 3, `customers per arm ${fewer} for 4 pp, ${size} for 2 pp`);
+    await page.getByLabel("Analyse with the adjustment").uncheck();
+    assert.ok((await changed(mdeCard, larger)) > larger, "the unadjusted MDE is larger");
     assert.deepEqual(watch.problems(), []);
     await page.close();
   });
