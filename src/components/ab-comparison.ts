@@ -2,6 +2,7 @@
  * The ab comparison view: the chart with its downloads and the data shaping behind it; the pages and the
  * ab-comparison embed (src/embed/ab-comparison.ts) both draw it.
  */
+import { signedPoints as pp } from "../lib/format.js";
 import { rateBars, rateRows } from "./rate-bars.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 import { twoProportionTest } from "../lib/ab.js";
@@ -15,7 +16,6 @@ export interface Arm {
 }
 
 const GROUP = { A: "A (control)", B: "B (offer)" };
-const pp = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : ""}${Math.abs(100 * x).toFixed(1)} pp`;
 
 /** Customers and churners per variant from the observed outcomes. */
 export function armsOf(variants: readonly string[], churned: ArrayLike<number>): [Arm, Arm] {

@@ -1,3 +1,4 @@
+import { percent as pct } from "../lib/format.js";
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
@@ -17,8 +18,6 @@ export interface CountBarsOptions {
   noun?: string;
   color?: string;
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** Rows as plain records (a DuckDB result is an Arrow table of proxies: read it once, here). */
 function plainCounts(rows: Iterable<CountRow>): CountRow[] {

@@ -2,13 +2,13 @@
  * The customer waterfall view: the chart with its downloads and the data shaping behind it; the pages and the
  * customer-waterfall embed (src/embed/customer-waterfall.ts) both draw it.
  */
+import { percent as pct } from "../lib/format.js";
 import { waterfallChart, waterfallRows } from "./waterfall.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 import { TELCO_SPEC, featureLayout } from "../lib/features.js";
 import { modelInputs, storedExplanation, waterfallSteps } from "../lib/whatif.js";
 
 const GROUPS = featureLayout(TELCO_SPEC).groups;
-const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 
 /** The waterfall of one customer record and its SHAP row (both plain objects with customer_id), with downloads. */
 export function customerWaterfallView(

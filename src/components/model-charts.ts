@@ -1,3 +1,4 @@
+import { percent as pct } from "../lib/format.js";
 import { words } from "../lib/columns.js";
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
@@ -8,7 +9,6 @@ export interface Curve<T> {
   points: T[];
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 /** Red: raises churn; blue: lowers it. */
 const RAISES = "var(--rl-risk-high, #b2182b)";
 const LOWERS = "#2166ac";

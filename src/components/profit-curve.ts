@@ -7,10 +7,12 @@
  * update that must fit in one 16 ms frame. The chart is built once per width; update() moves the line, the rules,
  * the labels and the y axis (a d3 join: only the ticks that change are touched).
  */
+import { percent as pct } from "../lib/format.js";
+import { formatRupees, formatCount } from "../lib/format.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 import type { ProfitScenario } from "../lib/profit-scenario.js";
 import * as d3 from "npm:d3";
-import { formatCount, formatRupees, type CurveSample } from "../lib/profit.js";
+import type { CurveSample } from "../lib/profit.js";
 
 export interface ProfitCurveData {
   samples: readonly CurveSample[];
@@ -36,7 +38,6 @@ const ACCENT = "var(--rl-accent, #0b6e4f)";
 const CHOSEN = "#d95f02";
 const FAINT = "var(--theme-foreground-faint, #999)";
 const SVG_NS = "http://www.w3.org/2000/svg";
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** An empty chart of the given size; call update() to draw (and redraw) it. */
 export function profitCurveChart({

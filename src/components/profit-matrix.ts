@@ -1,4 +1,5 @@
-import { formatCount as int, formatRupees, type PolicyOutcome } from "../lib/profit.js";
+import { formatCount as int, formatRupees } from "../lib/format.js";
+import type { PolicyOutcome } from "../lib/profit.js";
 
 function cell(tag: "td" | "th", className: string, lines: string[]): HTMLTableCellElement {
   const el = document.createElement(tag);

@@ -1,5 +1,6 @@
+import { formatRupees } from "../lib/format.js";
 import * as Plot from "npm:@observablehq/plot";
-import { formatRupees, type CurveSample } from "../lib/profit.js";
+import type { CurveSample } from "../lib/profit.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
 export interface ModelCurve {

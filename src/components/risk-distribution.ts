@@ -2,6 +2,7 @@
  * The risk distribution view: the chart with its downloads and the data shaping behind it; the pages and the
  * risk-distribution embed (src/embed/risk-distribution.ts) both draw it.
  */
+import { percent as pct, count as int } from "../lib/format.js";
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 import type { Dataset } from "../lib/embed-views.js";
@@ -27,8 +28,6 @@ export interface RiskDistributionData {
 const BIN = 0.05; // 20 bins; the tier cut-offs (0.2, 0.5) fall on bin edges
 const TIER_COLORS: Record<RiskTier, string> = { low: "#67a9cf", medium: "#ef8a62", high: "#b2182b" };
 const NAMES: Record<Dataset, string> = { telco: "Telco customers", food: "Food-delivery customers" };
-const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
-const int = (x: number) => x.toLocaleString("en-US");
 
 /** Histogram bins and tier counts of calibrated probabilities. */
 export function riskDistributionData(dataset: Dataset, probabilities: ArrayLike<number>): RiskDistributionData {

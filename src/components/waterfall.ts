@@ -1,3 +1,4 @@
+import { percent as pct } from "../lib/format.js";
 import * as Plot from "npm:@observablehq/plot";
 import type { Waterfall } from "../lib/whatif.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
@@ -12,7 +13,6 @@ interface Bar {
   kind: "total" | "up" | "down";
 }
 
-const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 const pp = (v: number) => `${v >= 0 ? "+" : "−"}${(100 * Math.abs(v)).toFixed(1)} pp`;
 
 export interface WaterfallOptions {

@@ -8,7 +8,8 @@
  */
 import { profitCurveView } from "../components/profit-curve.js";
 import { checkEmbedOptions } from "../lib/embed-views.js";
-import { formatRupees, policyAt } from "../lib/profit.js";
+import { formatRupees } from "../lib/format.js";
+import { policyAt } from "../lib/profit.js";
 import { foodScores, responsive } from "../lib/load.js";
 import { profitScenario } from "../lib/profit-scenario.js";
 import { economicsOf } from "./economics.js";

@@ -325,19 +325,3 @@ export function targetedRows(r: RankedScores, scores: ArrayLike<number>, thresho
 
 // One formatter, made once: Number.prototype.toLocaleString builds a new one on every call, which cost a slider
 // update several milliseconds.
-const INDIAN_GROUPING = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 0 });
-
-/** Money in rupees with Indian digit grouping, rounded to the rupee: "₹1,23,457", "−₹2,000". */
-export function formatRupees(x: number): string {
-  if (!Number.isFinite(x)) return "–";
-  const rounded = Math.round(x);
-  const text = `₹${INDIAN_GROUPING.format(Math.abs(rounded))}`;
-  return rounded < 0 ? `−${text}` : text;
-}
-
-/** A count rounded to a whole number, with Indian digit grouping: "1,23,457". */
-export function formatCount(x: number): string {
-  if (!Number.isFinite(x)) return "–";
-  const rounded = Math.round(x);
-  return rounded < 0 ? `−${INDIAN_GROUPING.format(-rounded)}` : INDIAN_GROUPING.format(rounded);
-}

@@ -1,3 +1,4 @@
+import { formatRupees, formatCount } from "../../src/lib/format.js";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { calibratedScores } from "../../scripts/calibrated-scores.js";
@@ -6,8 +7,6 @@ import {
   checkEconomics,
   expectedMaximumProfit,
   expectedProfit,
-  formatCount,
-  formatRupees,
   optimalPolicy,
   policyAt,
   profitCurve,
