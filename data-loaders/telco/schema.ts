@@ -1,34 +1,16 @@
-// The IBM Telco data set's schema: the source header, the output (snake_case) names and every allowed category.
-import { TELCO_CATEGORIES } from "../../src/lib/features.js";
+// The IBM Telco data set's schema for the ingest, derived from the column table (src/lib/columns.ts): the source
+// header, the output (snake_case) names and every allowed category.
+import { TELCO_CATEGORIES, TELCO_COLUMNS as TELCO_TABLE } from "../../src/lib/columns.js";
+
+/** The columns that come from the IBM file, in the file's order (the column table lists them so). */
+const SOURCED = TELCO_TABLE.filter((c): c is typeof c & { source: string } => "source" in c && Boolean(c.source));
 
 /** The 21 source columns, exactly as (and in the order) the IBM CSV header has them. */
-export const TELCO_HEADER = [
-  "customerID",
-  "gender",
-  "SeniorCitizen",
-  "Partner",
-  "Dependents",
-  "tenure",
-  "PhoneService",
-  "MultipleLines",
-  "InternetService",
-  "OnlineSecurity",
-  "OnlineBackup",
-  "DeviceProtection",
-  "TechSupport",
-  "StreamingTV",
-  "StreamingMovies",
-  "Contract",
-  "PaperlessBilling",
-  "PaymentMethod",
-  "MonthlyCharges",
-  "TotalCharges",
-  "Churn",
-] as const;
+export const TELCO_HEADER: readonly string[] = SOURCED.map((c) => c.source);
 
-export type TelcoSourceColumn = (typeof TELCO_HEADER)[number];
+export type TelcoSourceColumn = string;
 
-// The category lists live in the shared feature spec (src/lib/features.ts), so that the ingest validates against
+// The category lists live in the column table (src/lib/columns.ts), so that the ingest validates against
 // exactly what the encoder one-hots; re-exported here for the data-loader side.
 export { TELCO_CATEGORIES };
 
@@ -45,49 +27,12 @@ export type TelcoRecord = { customer_id: string } & { [K in TelcoCategoricalColu
   churn: 0 | 1;
 };
 
-/** Output column names in the contract's order (total_charges_blank follows total_charges). */
-export const TELCO_COLUMNS = [
-  "customer_id",
-  "gender",
-  "senior_citizen",
-  "partner",
-  "dependents",
-  "tenure",
-  "phone_service",
-  "multiple_lines",
-  "internet_service",
-  "online_security",
-  "online_backup",
-  "device_protection",
-  "tech_support",
-  "streaming_tv",
-  "streaming_movies",
-  "contract",
-  "paperless_billing",
-  "payment_method",
-  "monthly_charges",
-  "total_charges",
-  "total_charges_blank",
-  "churn",
-] as const satisfies readonly (keyof TelcoRecord)[];
+/** Output column names in the contract's order: the IBM columns renamed, with total_charges_blank after total_charges. */
+export const TELCO_COLUMNS = TELCO_TABLE.filter((c) => "source" in c || c.role === "quality").map(
+  (c) => c.name,
+) as readonly (keyof TelcoRecord)[];
 
 /** Source column → output column, for the columns that are a plain category check after renaming. */
-export const TELCO_CATEGORICAL_SOURCE: Readonly<
-  Record<Exclude<TelcoCategoricalColumn, "senior_citizen">, TelcoSourceColumn>
-> = {
-  gender: "gender",
-  partner: "Partner",
-  dependents: "Dependents",
-  phone_service: "PhoneService",
-  multiple_lines: "MultipleLines",
-  internet_service: "InternetService",
-  online_security: "OnlineSecurity",
-  online_backup: "OnlineBackup",
-  device_protection: "DeviceProtection",
-  tech_support: "TechSupport",
-  streaming_tv: "StreamingTV",
-  streaming_movies: "StreamingMovies",
-  contract: "Contract",
-  paperless_billing: "PaperlessBilling",
-  payment_method: "PaymentMethod",
-};
+export const TELCO_CATEGORICAL_SOURCE = Object.fromEntries(
+  SOURCED.filter((c) => c.name in TELCO_CATEGORIES && c.name !== "senior_citizen").map((c) => [c.name, c.source]),
+) as Readonly<Record<Exclude<TelcoCategoricalColumn, "senior_citizen">, TelcoSourceColumn>>;

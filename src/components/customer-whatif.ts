@@ -14,8 +14,8 @@ export interface WhatIfValue extends CheckedInput {
   changed: string[];
 }
 
-/** Fields in the order the form shows them: the levers first. */
-const ORDER = [
+/** The fields the form shows first (the levers); every other model feature follows in column-table order. */
+const FIRST = [
   "contract",
   "tenure",
   "monthly_charges",
@@ -49,7 +49,9 @@ export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): HTML
 
   const grid = document.createElement("div");
   grid.className = "rl-whatif-grid";
-  for (const name of ORDER) {
+  const names = TELCO_SPEC.fields.map((f) => f.name);
+  const order = [...FIRST.filter((n) => names.includes(n)), ...names.filter((n) => !FIRST.includes(n))];
+  for (const name of order) {
     const field = TELCO_SPEC.fields.find((f) => f.name === name);
     if (!field) continue;
     const id = `${idPrefix}-${name}`;
