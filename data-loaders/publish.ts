@@ -16,7 +16,6 @@ import { join } from "node:path";
 import {
   ARTIFACTS,
   jsonProblems,
-  schemaProblems,
   type ArtifactName,
   type ColumnList,
   type JsonArtifact,
@@ -145,10 +144,4 @@ async function previousFiles(out: string): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-/** Checks the schema of an Arrow table read back against its declaration (tests and the contract check use it). */
-export function checkTable(artifact: TableArtifact, fields: readonly { name: string; type: string }[]): void {
-  const problems = schemaProblems(artifact, fields);
-  if (problems.length) throw new Error(problems.join("; "));
 }

@@ -367,14 +367,3 @@ export function words(name: string): string {
   const text = name.replace(/_/g, " ").trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
-
-/** The column's unit, if it has one. */
-export function unitOf(dataset: DatasetName, name: string): string | undefined {
-  return LABELS.get(`${dataset}:${name}`)?.unit;
-}
-
-/** The label with its unit in parentheses, for axes: "Monthly charges (USD)". */
-export function axisLabel(dataset: DatasetName, name: string): string {
-  const unit = unitOf(dataset, name);
-  return unit ? `${labelOf(dataset, name)} (${unit})` : labelOf(dataset, name);
-}
