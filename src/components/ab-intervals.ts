@@ -57,11 +57,13 @@ export function intervalDots(
     v === undefined || !Number.isFinite(v) ? "—" : `${(k * v).toFixed(digits)} ${unit}`;
   const xs = data.flatMap((d) => [d.lo, d.hi, d.truth ?? d.value]).map((v) => k * v);
   const hasTruth = data.some((d) => d.truth !== undefined);
+  const marginLeft = Math.min(width < 500 ? 120 : 180, 8 + 7 * Math.max(...data.map((d) => d.group.length), 4));
   return Plot.plot({
     title,
-    width,
+    // Never narrower than its margins (a settling layout can report a few dozen pixels).
+    width: Math.max(width, marginLeft + 120),
     height: 50 + 32 * data.length,
-    marginLeft: Math.min(width < 500 ? 120 : 180, 8 + 7 * Math.max(...data.map((d) => d.group.length), 4)),
+    marginLeft,
     marginRight: 20,
     x: {
       label: `${label} →`,

@@ -36,12 +36,14 @@ export function simultaneousDots(
 ): SVGSVGElement | HTMLElement {
   const data = [...rows];
   const xs = data.flatMap((d) => [d.simultaneousLo, d.simultaneousHi, d.truth]).map((v) => 100 * v);
+  // Room for the longest persona name ("Price-sensitive newcomer") even at phone width.
+  const marginLeft = Math.min(width < 500 ? 150 : 180, 8 + 6.5 * Math.max(...data.map((d) => d.group.length), 4));
   return Plot.plot({
     title,
-    width,
+    // Never narrower than its margins (a settling layout can report a few dozen pixels).
+    width: Math.max(width, marginLeft + 120),
     height: 60 + 34 * data.length,
-    // Room for the longest persona name ("Price-sensitive newcomer") even at phone width.
-    marginLeft: Math.min(width < 500 ? 150 : 180, 8 + 6.5 * Math.max(...data.map((d) => d.group.length), 4)),
+    marginLeft,
     marginRight: 20,
     x: {
       label: "Effect on churn (percentage points) →",

@@ -36,10 +36,13 @@ export function rateBars(
   }: RateBarsOptions = {},
 ): SVGSVGElement | HTMLElement {
   const data = Array.from(rows, (r) => ({ ...r, n: Number(r.n), k: Number(r.k), ...wilson(Number(r.k), Number(r.n)) }));
+  const marginLeft = Math.min(180, 8 + 7 * Math.max(...data.map((d) => d.group.length), 4));
   return Plot.plot({
     title,
-    width,
-    marginLeft: Math.min(180, 8 + 7 * Math.max(...data.map((d) => d.group.length), 4)),
+    // Never narrower than its margins: while a layout settles, a container can report a few dozen pixels, and the
+    // bars would get negative widths.
+    width: Math.max(width, marginLeft + 120),
+    marginLeft,
     height: 40 + 28 * data.length,
     x: {
       label: `${label} →`,
