@@ -3,8 +3,9 @@
  *
  * Why: DuckDB-WASM's two WebAssembly builds are ~74 MB and ONNX Runtime's ~14 MB. Compressing them once
  * at build time, at the highest level, costs a few seconds; compressing them per request would cost the
- * server that CPU on every download. Only formats that are read whole are precompressed (not JSON/CSV,
- * which DuckDB may read with Range requests; see nginx/http.d/compression.conf).
+ * server that CPU on every download. Only formats that are read whole are precompressed: the pipeline's JSON
+ * (metrics, trees) is fetched whole by the pages (DuckDB's JSON extension is off, observablehq.config.ts), so it is;
+ * CSV is not, which DuckDB may read with Range requests (see nginx/http.d/compression.conf).
  *
  * CLI (end of scripts/build.sh, via scripts/postbuild.sh): `npx tsx scripts/precompress.ts dist`
  */
@@ -17,7 +18,7 @@ import { constants, gzip } from "node:zlib";
 const gzipAsync = promisify(gzip);
 
 /** Extensions worth precompressing. */
-export const PRECOMPRESSED = [".js", ".mjs", ".css", ".wasm", ".arrow", ".onnx", ".svg", ".html"];
+export const PRECOMPRESSED = [".js", ".mjs", ".css", ".wasm", ".arrow", ".onnx", ".svg", ".html", ".json"];
 /** Below this size the gzip header and a request for the .gz are not worth it. */
 export const MIN_BYTES = 1024;
 /** A .gz is kept only when it saves at least this fraction of the bytes. */

@@ -69,15 +69,17 @@ describe("precompress", () => {
       const big = "export const x = 1;\n".repeat(500);
       await writeFile(join(dir, "app.js"), big);
       await writeFile(join(dir, "tiny.js"), "x");
-      await writeFile(join(dir, "data.json"), big); // read with Range by DuckDB: never precompressed
+      await writeFile(join(dir, "data.csv"), big); // read with Range by DuckDB: never precompressed
+      await writeFile(join(dir, "metrics.json"), big); // fetched whole by the pages: precompressed
       await writeFile(join(dir, "noise.wasm"), randomBytes(4096)); // incompressible: no .gz
       const { files } = await precompressSite(dir);
-      assert.equal(files, 1);
+      assert.equal(files, 2);
       assert.equal(gunzipSync(await readFile(join(dir, "app.js.gz"))).toString(), big);
+      assert.equal(gunzipSync(await readFile(join(dir, "metrics.json.gz"))).toString(), big);
       // nginx's Last-Modified and ETag use whole seconds.
       const seconds = async (f: string) => Math.floor((await stat(join(dir, f))).mtimeMs / 1000);
       assert.equal(await seconds("app.js.gz"), await seconds("app.js"));
-      for (const f of ["tiny.js.gz", "data.json.gz", "noise.wasm.gz"]) await assert.rejects(stat(join(dir, f)), f);
+      for (const f of ["tiny.js.gz", "data.csv.gz", "noise.wasm.gz"]) await assert.rejects(stat(join(dir, f)), f);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
