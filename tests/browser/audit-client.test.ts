@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { build } from "esbuild";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type * as AuditClient from "../../src/lib/audit.js";
 import {
+  auditClientScript,
   launchBrowser,
   readAuditRecords,
   startAuditProcess,
@@ -39,15 +39,7 @@ before(async () => {
   site = await startSite({ dist, auditUpstream: `127.0.0.1:${port}` });
   browser = await launchBrowser();
   context = await browser.newContext();
-  const bundle = await build({
-    entryPoints: [resolve(import.meta.dirname, "../../src/lib/audit.ts")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    globalName: "RetentionLabAudit",
-  });
-  // Evaluated as a script, the bundle's `var` would stay local to the evaluation: publish it on globalThis.
-  client = `${bundle.outputFiles[0]!.text}; globalThis.RetentionLabAudit = RetentionLabAudit;`;
+  client = await auditClientScript();
 });
 after(async () => {
   await browser?.close();

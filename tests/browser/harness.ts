@@ -384,3 +384,20 @@ export async function watchPage(page: Page): Promise<PageWatch> {
   });
   return watch;
 }
+
+/**
+ * The page's audit client (src/lib/audit.ts) as one script that publishes `RetentionLabAudit` on globalThis, for
+ * tests that evaluate it in a page (through the DevTools protocol, so no CSP exception is needed).
+ */
+export async function auditClientScript(): Promise<string> {
+  const { build } = await import("esbuild");
+  const bundle = await build({
+    entryPoints: [join(root, "src", "lib", "audit.ts")],
+    bundle: true,
+    write: false,
+    format: "iife",
+    globalName: "RetentionLabAudit",
+  });
+  // Evaluated as a script, the bundle's `var` would stay local to the evaluation: publish it on globalThis.
+  return `${bundle.outputFiles[0]!.text}; globalThis.RetentionLabAudit = RetentionLabAudit;`;
+}

@@ -9,14 +9,22 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { request } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
-import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { htlPlaceholderHashes, inlineScriptHashes } from "../../scripts/csp.js";
-import { assertBuilt, DIST, launchBrowser, readAuditRecords, startSite, watchPage, type Site } from "./harness.js";
+import {
+  assertBuilt,
+  auditClientScript,
+  DIST,
+  launchBrowser,
+  readAuditRecords,
+  startSite,
+  watchPage,
+  type Site,
+} from "./harness.js";
 
 const dist = assertBuilt(DIST);
 let site: Site;
@@ -436,20 +444,12 @@ describe("pages in Chromium", () => {
   });
 
   it("audit() sends a beacon from a page that lands in the log", async () => {
-    const bundle = await build({
-      entryPoints: [resolve(import.meta.dirname, "../../src/lib/audit.ts")],
-      bundle: true,
-      write: false,
-      format: "iife",
-      globalName: "RetentionLabAudit",
-    });
+    const client = await auditClientScript();
     const page = await browser.newPage();
     const watch = await watchPage(page);
     await page.goto(new URL("telco/customer", site.url).href, { waitUntil: "networkidle" });
     // Evaluated through the DevTools protocol, so the test code itself needs no CSP exception.
-    await page.evaluate(
-      `${bundle.outputFiles[0]!.text}; RetentionLabAudit.audit("customer_opened", {customer: "0002-ORFBO"})`,
-    );
+    await page.evaluate(`${client}; RetentionLabAudit.audit("customer_opened", {customer: "0002-ORFBO"})`);
     const lines = await auditLinesWith("0002-ORFBO", 1);
     await page.close();
     assert.equal(lines.length, 1);
