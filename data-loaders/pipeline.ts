@@ -8,7 +8,6 @@ import type { ModelArtifacts } from "../models/pipeline.js";
 import { ARTIFACTS, type FoodCustomerRow, type MessageRow, type TelcoCustomerRow } from "../src/lib/artifacts.js";
 import { specFor, type RawRow } from "../src/lib/features.js";
 import { riskTier } from "../src/lib/tiers.js";
-import { DEFAULT_ECONOMICS, offerCouponCap } from "../src/lib/profit.js";
 import { FOOD_TRUTH, foodRows, type FoodRecord } from "./food/generate.js";
 import {
   generateMessages,
@@ -211,21 +210,15 @@ async function foodStage(options: RunOptions, pub: Publication, log: (line: stri
     truth: FOOD_TRUTH.coefficients as Record<string, number>,
     log,
   });
-  const economics = DEFAULT_ECONOMICS;
   const { messages, summary } = await generateMessages(
     "offer",
     rows.map((r, i) => {
-      const cap = offerCouponCap(model.probability[i], r.ltv, economics);
       return {
         id: String(r[spec.id as keyof FoodRecord]),
         facts: {
           riskTier: riskTier(model.probability[i]),
           churnProbability: model.probability[i],
           ltv: r.ltv,
-          economics: {
-            couponCostCap: cap,
-            maxDiscountPercent: r.avg_order_value > 0 ? Math.floor((100 * cap) / r.avg_order_value) : 0,
-          },
           drivers: driversOf(model, i, r as unknown as RawRow),
           profile: { membership: r.membership, city_tier: r.city_tier, avg_order_value: r.avg_order_value },
         },

@@ -1,3 +1,4 @@
+import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
 import { hashUnit } from "./hash.js";
 import type { Driver, MessageKind, NudgeFacts, OfferFacts, RiskTier } from "./types.js";
 
@@ -97,45 +98,41 @@ export function fallbackNudge(id: string, facts: NudgeFacts): FallbackText {
   };
 }
 
-// Coupon as a share of the profitable cap: spend the most where the risk is highest.
-const CAP_SHARE: Record<RiskTier, number> = { high: 1, medium: 0.75, low: 0.5 };
-/** Below this a coupon is not worth sending (₹); such customers get a non-monetary offer. */
-export const MIN_COUPON = 20;
-
-const OFFER_REASON: Record<string, string> = {
-  delivery: "We are sorry about recent delivery delays.",
-  support: "We are sorry about the recent trouble with your orders.",
-  usage: "We miss you!",
-  price: "Your favourite meals just got easier on the wallet.",
-  general: "Thanks for ordering with us.",
+/**
+ * Offers by the theme of the customer's top raising driver: what went wrong (late deliveries, support trouble),
+ * what changed (not ordering lately, price), each with two phrasings. The amount is the token the page fills with the
+ * campaign's offer cost (src/lib/offer-text.ts), so no text ever disagrees with the economics shown beside it.
+ */
+const OFFERS: Record<string, string[]> = {
+  delivery: [
+    `We are sorry your recent orders arrived late. Here is ${OFFER_AMOUNT_TOKEN} off your next order, and we will keep a closer eye on its delivery.`,
+    `Late deliveries are not what you signed up for: enjoy ${OFFER_AMOUNT_TOKEN} off when you order again this week.`,
+  ],
+  support: [
+    `We are sorry about the trouble you had with your recent orders. Please take ${OFFER_AMOUNT_TOKEN} off your next one, on us.`,
+    `Thank you for your patience with our support team lately. Here is ${OFFER_AMOUNT_TOKEN} off your next order.`,
+  ],
+  usage: [
+    `We miss you! Your favourite restaurants are still here, and your next order is ${OFFER_AMOUNT_TOKEN} cheaper this week.`,
+    `It has been a while since your last order. Come back to ${OFFER_AMOUNT_TOKEN} off, valid for the next 7 days.`,
+  ],
+  price: [
+    `Your favourite meals just got easier on the wallet: ${OFFER_AMOUNT_TOKEN} off your next order.`,
+    `Good food should not cost the earth. Here is ${OFFER_AMOUNT_TOKEN} off your next order, valid this week.`,
+  ],
+  general: [
+    `Thanks for ordering with us. Here is ${OFFER_AMOUNT_TOKEN} off your next order, valid for the next 7 days.`,
+    `A small thank-you from us: enjoy ${OFFER_AMOUNT_TOKEN} off when you order again this week.`,
+  ],
 };
 
-const OFFER_NON_MONETARY = [
-  "Your next orders get priority dispatch, and our support team is one tap away if anything goes wrong.",
-  "Tell us what would make your next order better; we read every reply and will follow up personally.",
-];
-
-/**
- * A deterministic offer: coupon = the tier's share of the profitable cap, rounded down to ₹10 so it never
- * exceeds the cap; a non-monetary offer when that is below MIN_COUPON.
- */
+/** A deterministic offer: the theme of the customer's top raising driver, phrasing by hash of the id. */
 export function fallbackOffer(id: string, facts: OfferFacts): FallbackText {
   const tier = checkTier(facts.riskTier);
   const theme = topTheme(facts.drivers);
-  const reason = OFFER_REASON[theme] ?? OFFER_REASON.general;
-  const cap = facts.economics.couponCostCap;
-  if (!Number.isFinite(cap)) throw new Error(`invalid couponCostCap: ${cap}`);
-  const coupon = Math.floor((Math.max(0, cap) * CAP_SHARE[tier]) / 10) * 10;
-  if (coupon < MIN_COUPON) {
-    const i = pick(id, "offer-perk", OFFER_NON_MONETARY.length);
-    return { text: `${reason} ${OFFER_NON_MONETARY[i]}`, template: `offer/${tier}/${theme}/perk#${i}` };
-  }
-  const texts = [
-    `${reason} Here is ₹${coupon} off your next order, valid for the next 7 days.`,
-    `${reason} Enjoy ₹${coupon} off when you order again this week.`,
-  ];
+  const texts = OFFERS[theme] ?? OFFERS.general;
   const i = pick(id, "offer-coupon", texts.length);
-  return { text: texts[i], template: `offer/${tier}/${theme}/coupon#${i}` };
+  return { text: texts[i], template: `offer/${tier}/${theme in OFFERS ? theme : "general"}/coupon#${i}` };
 }
 
 /** The fallback for either kind. */

@@ -1,8 +1,9 @@
 import { sha256 } from "./hash.js";
+import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
 import type { Driver, MessageKind, NudgeFacts, OfferFacts } from "./types.js";
 
 /** Bump a template's version whenever its wording changes: the version is part of the cache key. */
-export const PROMPT_VERSION = { nudge: "nudge-v1", offer: "offer-v1" } as const satisfies Record<MessageKind, string>;
+export const PROMPT_VERSION = { nudge: "nudge-v1", offer: "offer-v2" } as const satisfies Record<MessageKind, string>;
 
 /** Longest message each kind may have (characters), enforced by validation and stated in the prompt. */
 export const MAX_LENGTH = { nudge: 320, offer: 280 } as const satisfies Record<MessageKind, number>;
@@ -74,25 +75,23 @@ export function nudgePrompt(facts: NudgeFacts): Prompt {
   return makePrompt("nudge", system, user);
 }
 
-/** The prompt for a food-delivery offer; states the coupon cap so the offer stays profitable. */
+/**
+ * The prompt for a food-delivery offer. Its amount is not the model's to choose: the text carries the token that the
+ * page fills with the campaign's offer cost (src/lib/offer-text.ts), and no other amount or percentage.
+ */
 export function offerPrompt(facts: OfferFacts): Prompt {
-  const { couponCostCap, maxDiscountPercent, expectedProfit } = facts.economics;
-  const money =
-    couponCostCap > 0
-      ? `The offer may be worth at most ₹${fmt(couponCostCap)} or ${fmt(maxDiscountPercent)}% off; never promise more.`
-      : "Make no monetary offer: no discount, coupon, cashback, amounts or percentages. Offer a non-monetary benefit.";
   const system = [
     "You write one retention offer from a food-delivery app to one of its customers.",
     `At most 2 sentences and ${MAX_LENGTH.offer} characters.`,
     ...SHARED_RULES,
-    money,
+    `The offer is a coupon worth ${OFFER_AMOUNT_TOKEN} off the next order: write ${OFFER_AMOUNT_TOKEN} exactly once, literally, where the amount goes (it is replaced by the amount).`,
+    "Write no other amount, price, number of rupees or percentage.",
+    "Address the customer's most important driver below (for example late deliveries, support trouble, not ordering lately, price).",
   ].join("\n");
   const user = [
     "Customer facts:",
     `- risk tier: ${facts.riskTier} (probability ${facts.churnProbability.toFixed(2)})`,
     `- lifetime value: ₹${fmt(facts.ltv)}`,
-    `- coupon cost cap: ₹${fmt(couponCostCap)} (max ${fmt(maxDiscountPercent)}% off)`,
-    ...(expectedProfit === undefined ? [] : [`- expected profit of the offer: ₹${fmt(expectedProfit)}`]),
     ...profileLines(facts.profile),
     ...driverLines(facts.drivers),
   ].join("\n");

@@ -38,23 +38,12 @@ export interface NudgeFacts {
   maxDiscountAmount?: number;
 }
 
-/** Offer economics: what the retention coupon may cost and still be profitable. */
-export interface OfferEconomics {
-  /** Largest coupon value (₹) that keeps the offer profitable for this customer. 0 = no monetary offer. */
-  couponCostCap: number;
-  /** Largest percentage discount the offer may state (e.g. couponCostCap / avg order value × 100). */
-  maxDiscountPercent: number;
-  /** Expected profit of making the offer (₹), for the prompt's context only. */
-  expectedProfit?: number;
-}
-
 /** What a food-delivery offer is written from. */
 export interface OfferFacts {
   riskTier: RiskTier;
   churnProbability: number;
   /** Customer lifetime value (₹). */
   ltv: number;
-  economics: OfferEconomics;
   drivers: Driver[];
   /** Non-identifying profile fields (membership, city_tier, avg_order_value, ...). */
   profile?: Record<string, string | number>;
@@ -75,6 +64,7 @@ export type RejectionKind =
   | "contact"
   | "injection"
   | "placeholder"
+  | "amount-token"
   | "over-cap"
   | "currency";
 

@@ -1,4 +1,5 @@
 import { MAX_LENGTH } from "./prompts.js";
+import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
 import type { MessageKind, NudgeFacts, OfferFacts, RejectionKind } from "./types.js";
 
 /** The currency a message may quote: rupees for food-delivery offers, dollars for Telco nudges. */
@@ -12,6 +13,11 @@ export interface ValidationRules {
   maxDiscountAmount: number;
   /** Any amount in another currency (€, £, EUR, yen, bitcoin…) is refused: it cannot be held to the cap. */
   currency: Currency;
+  /**
+   * A token that must appear exactly once and stands for the offer's amount, filled in when the offer is shown
+   * (src/lib/offer-text.ts); the rest of the text may then quote no amount at all.
+   */
+  amountToken?: string;
 }
 
 export type Validation = { ok: true; text: string } | { ok: false; reason: RejectionKind };
@@ -24,10 +30,7 @@ export const RAW_LENGTH_FACTOR = 4;
 
 /** The rules for one customer's message, from the same facts the prompt was built from. */
 export function rulesFor(kind: MessageKind, facts: NudgeFacts | OfferFacts): ValidationRules {
-  if (kind === "offer") {
-    const { couponCostCap, maxDiscountPercent } = (facts as OfferFacts).economics;
-    return { maxLength: MAX_LENGTH.offer, maxDiscountPercent, maxDiscountAmount: couponCostCap, currency: "INR" };
-  }
+  if (kind === "offer") return offerRules();
   const nudge = facts as NudgeFacts;
   return {
     maxLength: MAX_LENGTH.nudge,
@@ -42,8 +45,19 @@ export function rulesFor(kind: MessageKind, facts: NudgeFacts | OfferFacts): Val
  * discount caps (those depend on the prompt, and are checked again when an entry is used).
  */
 export function contentRulesFor(kind: MessageKind): ValidationRules {
-  const currency = kind === "offer" ? "INR" : "USD";
-  return { maxLength: MAX_LENGTH[kind], maxDiscountPercent: Infinity, maxDiscountAmount: Infinity, currency };
+  if (kind === "offer") return offerRules();
+  return { maxLength: MAX_LENGTH[kind], maxDiscountPercent: Infinity, maxDiscountAmount: Infinity, currency: "USD" };
+}
+
+/** An offer names its amount only through the token, so the page's offer cost fills it; no other amount passes. */
+function offerRules(): ValidationRules {
+  return {
+    maxLength: MAX_LENGTH.offer,
+    maxDiscountPercent: 0,
+    maxDiscountAmount: 0,
+    currency: "INR",
+    amountToken: OFFER_AMOUNT_TOKEN,
+  };
 }
 
 // Every pattern below runs on at most RAW_LENGTH_FACTOR × maxLength characters (checked first), and none nests
@@ -118,7 +132,13 @@ export function validateMessage(raw: string, rules: ValidationRules): Validation
   if (text === "") return { ok: false, reason: "empty" };
   const normalised = text.replace(/\s+/g, " ");
   if ([...normalised].length > rules.maxLength) return { ok: false, reason: "too-long" };
-  const reason = rejection(text, rules);
+  let checked = text;
+  if (rules.amountToken) {
+    // exactly one token, then checked as if it were a plain noun: any other amount is refused by the rules
+    if (text.split(rules.amountToken).length !== 2) return { ok: false, reason: "amount-token" };
+    checked = text.replace(rules.amountToken, "a treat");
+  }
+  const reason = rejection(checked, rules);
   return reason ? { ok: false, reason } : { ok: true, text: normalised };
 }
 

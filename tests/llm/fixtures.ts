@@ -21,13 +21,12 @@ export function nudgeFacts(i: number, overrides: Partial<NudgeFacts> = {}): Nudg
   };
 }
 
-/** A food-delivery customer's facts with a ₹100 coupon cap. */
+/** A food-delivery customer's facts (top driver: late deliveries). */
 export function offerFacts(i: number, overrides: Partial<OfferFacts> = {}): OfferFacts {
   return {
     riskTier: i % 2 ? "medium" : "high",
     churnProbability: Math.round((0.8 - i * 0.02) * 100) / 100,
     ltv: 500 + 10 * i,
-    economics: { couponCostCap: 100, maxDiscountPercent: 20, expectedProfit: 40 },
     drivers: [{ name: "delivery_delay_min", value: 35, direction: "raises", impact: 0.1 }],
     profile: { membership: "none", city_tier: 1 },
     ...overrides,

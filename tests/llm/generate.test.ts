@@ -199,15 +199,27 @@ describe("generateMessages against a real OpenAI-compatible server", () => {
     assert.equal(message.provenance.reason, "rejected:too-long");
   });
 
-  it("holds offers to the coupon cap: ₹150 against a ₹100 cap is refused, ₹80 passes", async () => {
+  it("lets an offer name its amount only through the token the page fills: ₹80, none or two tokens are refused", async () => {
     const items = [{ id: "F1", facts: offerFacts(0) }];
-    server.behave({ type: "success", content: "We miss you! Here is ₹150 off your next order." });
-    const over = await generateMessages("offer", items, options());
-    assert.equal(over.messages.F1.provenance.reason, "rejected:over-cap");
-    assert.match(over.messages.F1.text, /₹100 off/); // the fallback spends the high tier's full cap
-    server.behave({ type: "success", content: "We miss you! Here is ₹80 off your next order." });
+    for (const [content, reason] of [
+      ["We miss you! Here is ₹80 off your next order.", "rejected:amount-token"],
+      ["We miss you! Here is {amount} off, and 10% more next week.", "rejected:over-cap"],
+      ["We miss you! Order again soon.", "rejected:amount-token"],
+      ["Here is {amount} off, then {amount} more.", "rejected:amount-token"],
+    ]) {
+      server.behave({ type: "success", content });
+      const refused = await generateMessages("offer", items, options());
+      assert.equal(refused.messages.F1.provenance.reason, reason, content);
+      assert.match(refused.messages.F1.text, /late/); // the fallback speaks to the top driver, late deliveries
+      assert.equal(refused.messages.F1.text.split("{amount}").length, 2);
+    }
+    server.behave({
+      type: "success",
+      content: "Sorry about the late deliveries! Here is {amount} off your next order.",
+    });
     const ok = await generateMessages("offer", items, options());
     assert.equal(ok.messages.F1.provenance.source, "llm");
+    assert.equal(ok.messages.F1.text, "Sorry about the late deliveries! Here is {amount} off your next order.");
   });
 
   it("keeps at most `concurrency` requests in flight and within maxCalls", async () => {

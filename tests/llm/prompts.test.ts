@@ -24,12 +24,13 @@ describe("prompts", () => {
     assert.match(p.messages[0].content, /Do not mention prices, amounts, discounts or percentages/);
   });
 
-  it("offerPrompt states the LTV and the coupon cap, or forbids money when the cap is 0", () => {
+  it("offerPrompt states the LTV and the drivers, and leaves the amount to the token the page fills", () => {
     const p = offerPrompt(offerFacts(0));
-    assert.match(p.messages[0].content, /at most ₹100 or 20% off/);
+    assert.match(p.messages[0].content, /write \{amount\} exactly once/);
+    assert.match(p.messages[0].content, /no other amount, price, number of rupees or percentage/);
     assert.match(p.messages[1].content, /lifetime value: ₹500/);
-    const none = offerPrompt(offerFacts(0, { economics: { couponCostCap: 0, maxDiscountPercent: 0 } }));
-    assert.match(none.messages[0].content, /Make no monetary offer/);
+    assert.match(p.messages[1].content, /Delivery delay|delivery_delay_min/);
+    assert.equal(p.version, "offer-v2");
   });
 
   it("never includes a customer id (prompts are built from facts only)", () => {

@@ -202,8 +202,20 @@ describe("validateMessage on hostile answers (issue 16)", () => {
 });
 
 describe("rulesFor", () => {
-  it("takes an offer's caps from its economics and forbids discounts in nudges by default", () => {
-    assert.deepEqual(rulesFor("offer", offerFacts(0)), offer);
+  it("lets an offer quote no amount but its token, and forbids discounts in nudges by default", () => {
+    assert.deepEqual(rulesFor("offer", offerFacts(0)), {
+      maxLength: 280,
+      maxDiscountPercent: 0,
+      maxDiscountAmount: 0,
+      currency: "INR",
+      amountToken: "{amount}",
+    });
+    const rules = rulesFor("offer", offerFacts(0));
+    assert.deepEqual(validateMessage("Here is {amount} off.", rules), { ok: true, text: "Here is {amount} off." });
+    assert.deepEqual(validateMessage("Here is ₹50 off.", rules), { ok: false, reason: "amount-token" });
+    assert.deepEqual(validateMessage("Here is {amount} off, or ₹50.", rules), { ok: false, reason: "over-cap" });
+    assert.deepEqual(validateMessage("Here is {amount} off, or 20% off.", rules), { ok: false, reason: "over-cap" });
+    assert.deepEqual(validateMessage("Here is {name}, {amount} off.", rules), { ok: false, reason: "placeholder" });
     assert.deepEqual(rulesFor("nudge", nudgeFacts(0)), nudge);
     assert.equal(rulesFor("offer", offerFacts(0)).currency, "INR");
     assert.equal(rulesFor("nudge", nudgeFacts(0, { maxDiscountPercent: 10 })).maxDiscountPercent, 10);
