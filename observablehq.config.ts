@@ -41,6 +41,7 @@ export default {
         { name: "Engagement & churn", path: "/telco/engagement" },
         { name: "Personas", path: "/telco/personas" },
         { name: "A/B test", path: "/telco/ab-test" },
+        { name: "Retention economics ($)", path: "/telco/retention" },
       ],
     },
     {

@@ -1,94 +1,73 @@
 /**
- * The Retention page's state and data shaping (src/food/retention.md reads as a notebook and calls these): the three
- * models' rankings, the threshold that follows the optimum until the user moves it, the offers by customer, and the
- * targeting list with its CSV. Browser-only (DOM); the arithmetic is src/lib/profit.ts's.
+ * The Retention pages' data shaping (both data sets) and state (src/food/retention.md and src/telco/retention.md read as notebooks and
+ * call these): each data set's customers as campaign columns, the offers by customer, the targeting list with its
+ * CSV, the models compared by bootstrap, and the audit of each settled decision. Browser-only (DOM); the arithmetic
+ * is src/lib/campaign.ts's.
  */
 import type { Table } from "npm:apache-arrow";
 import { saveBlob } from "../components/chart-export.js";
 import type { OfferCard } from "../components/profit-offer-cards.js";
-import { labelOf } from "../lib/columns.js";
 import { audit } from "../lib/audit.js";
-import { toCsv } from "../lib/csv.js";
-import { profitScenario } from "../lib/profit-scenario.js";
-import {
-  expectedProfit,
-  policyAt,
-  rankScores,
-  targetedRows,
-  type Economics,
-  type RankedScores,
-} from "../lib/profit.js";
+import { bootstrapSteps, type BootstrapProgress, type Interval } from "../lib/bootstrap.js";
+import type { CampaignSettings, CampaignState } from "../lib/campaign.js";
+import { labelOf } from "../lib/columns.js";
+import { recordsToCsv } from "../lib/csv.js";
+import { formatMoney, type Currency } from "../lib/format.js";
+import { fillOffer } from "../lib/offer-text.js";
+import { rankByChurn, rankByExpectedProfit, targetedCustomers, type CustomerColumns } from "../lib/targeting.js";
 
-/** The scores the page compares, by column of food/customers.arrow. */
-export const MODELS = [
-  { column: "oof_probability", name: "Calibrated XGBoost" },
-  { column: "oof_uncalibrated", name: "Uncalibrated XGBoost (scale_pos_weight)" },
-  { column: "oof_logistic", name: "Logistic baseline" },
-] as const;
-
-export interface RankedModel {
-  column: string;
-  name: string;
-  scores: Float64Array;
-  meanScore: number;
-  ranked: RankedScores;
-}
-
-/** Each model's held-out scores ranked once (every slider update is then arithmetic on these), and those missing. */
-export function rankModels(customers: Table): { models: RankedModel[]; missing: string[] } {
-  const columns = new Set(customers.schema.fields.map((f) => f.name));
-  const labels = customers.getChild("churned")!.toArray() as ArrayLike<number>;
-  const models = MODELS.filter((m) => columns.has(m.column)).map((m) => {
-    const scores = Float64Array.from(customers.getChild(m.column)!.toArray() as ArrayLike<number>);
-    let sum = 0;
-    for (const s of scores) sum += s;
-    return { ...m, scores, meanScore: sum / scores.length, ranked: rankScores(scores, labels) };
-  });
-  return { models, missing: MODELS.filter((m) => !columns.has(m.column)).map((m) => m.name) };
-}
-
-/** A model's profit scenario (what the profit curve draws) and its profit at the theoretical threshold. */
-export function modelAt(m: RankedModel, e: Economics) {
-  const scenario = profitScenario(m.ranked, e);
-  return { ...m, ...scenario, atTheory: policyAt(m.ranked, scenario.theory, e) };
+export interface ModelComparison {
+  /** the resamples done (the intervals are final when done === total) */
+  done: number;
+  total: number;
+  rows?: { name: string; profit: Interval; lead: Interval | null }[];
 }
 
 /**
- * The threshold input's behaviour: it follows the optimum until the user moves it; the snap button makes it follow
- * again. The input is created once by the page (a new input per economics change would cost a frame).
+ * The paired bootstrap of each model's value-based policy (and the calibrated model ranked by churn alone): profit at
+ * the optimum each would pick from its own probabilities, priced against the outcomes, and the calibrated model's lead
+ * over each. Runs a few resamples per frame and yields its progress, so the page stays responsive.
  */
-export function followOptimum(input: HTMLElement & { value: number }) {
-  const mode = { follow: true, snapping: false };
-  input.addEventListener("input", () => {
-    if (!mode.snapping) mode.follow = false;
-  });
-  const snapButton = document.createElement("button");
-  snapButton.type = "button";
-  snapButton.addEventListener("click", () => {
-    mode.follow = true;
-    mode.snapping = true;
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    mode.snapping = false;
-  });
-  return {
-    snapButton,
-    /** The threshold to use for an optimum `best`: the optimum while following, else the user's value. */
-    chosen(best: number): { threshold: number; following: boolean } {
-      if (mode.follow) input.value = best;
-      snapButton.textContent = `Snap to the empirical optimum (${best.toFixed(3)})`;
-      // The range input hands back its value through a string, a hair off the optimum's exact score: snap it back.
-      const value = Number(input.value);
-      const threshold = mode.follow || Math.abs(value - best) < 1e-6 ? best : value;
-      return { threshold, following: mode.follow };
+export async function* compareModels(
+  models: { name: string; columns: CustomerColumns }[],
+  settings: CampaignSettings,
+  { resamples = 200, frameMs = 12 } = {},
+): AsyncGenerator<ModelComparison> {
+  const candidates = [
+    ...models.map((m) => ({ name: m.name, columns: m.columns, ranking: rankByExpectedProfit(m.columns, settings) })),
+    {
+      name: "Calibrated, ranked by churn only",
+      columns: models[0].columns,
+      ranking: rankByChurn(models[0].columns),
     },
-  };
+  ];
+  const steps = bootstrapSteps(candidates, settings, { resamples });
+  let started = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      const { profit, lead } = step.value;
+      yield {
+        done: resamples,
+        total: resamples,
+        rows: candidates.map((c, i) => ({ name: c.name, profit: profit[i], lead: i === 0 ? null : lead[0][i] })),
+      };
+      return;
+    }
+    if (performance.now() - started > frameMs) {
+      const progress = step.value as BootstrapProgress; // not done, so a progress report
+      yield { done: progress.done, total: progress.total };
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      started = performance.now();
+    }
+  }
 }
 
 /** An offer and where it came from, as the offer cards show it. */
 export type Offer = Pick<OfferCard, "text" | "source" | "provider" | "model" | "promptVersion" | "template">;
 const NO_OFFER: Offer = { text: "", source: "none", provider: "", model: "", promptVersion: "", template: "" };
 
-/** Row-level accessors over the customers and their offers (strings decoded when a row is shown or exported). */
+/** Row-level accessors over the food customers and their offers (strings decoded when a row is shown or exported). */
 export function customerAccess(customers: Table, offers: Table) {
   const idColumn = customers.getChild("customer_id")!;
   const driverColumns = [1, 2, 3].map((k) => customers.getChild(`driver_${k}`)!);
@@ -116,7 +95,11 @@ export function customerAccess(customers: Table, offers: Table) {
   const idOf = (i: number) => idColumn.get(i) as string;
   return {
     idOf,
-    offerOf: (i: number) => offerById.get(idOf(i)) ?? NO_OFFER,
+    /** The customer's offer with the amount filled in at the campaign's offer cost. */
+    offerOf: (i: number, couponCost: number): Offer => {
+      const offer = offerById.get(idOf(i)) ?? NO_OFFER;
+      return { ...offer, text: fillOffer(offer.text, formatMoney(couponCost, "INR")) };
+    },
     /** The features raising this customer's risk most, as people read them. */
     driversOf: (i: number) =>
       driverColumns
@@ -126,97 +109,105 @@ export function customerAccess(customers: Table, offers: Table) {
   };
 }
 
-/** What the page decided, once the sliders settle: the economics, the threshold and whether it follows the optimum. */
-export interface Decision {
-  economics: Economics;
-  threshold: number;
-  following: boolean;
+/** The economics as the audit trail records them (src/lib/audit-schema.ts). */
+export function economicsDetail(dataset: "food" | "telco", s: CampaignSettings) {
+  return {
+    dataset,
+    cost_model: s.costModel,
+    value_mode: s.valueMode,
+    ...(s.valueMode === "flat" ? { ltv: s.flatValue } : {}),
+    coupon_cost: s.couponCost,
+    contact_cost: s.contactCost,
+    acceptance: s.acceptance,
+  };
 }
 
-/** The economics as the audit trail records them (src/lib/audit-schema.ts), for the food-delivery base. */
-const economicsDetail = (e: Economics) => ({
-  dataset: "food",
-  ltv: e.ltv,
-  coupon_cost: e.couponCost,
-  contact_cost: e.contactCost,
-  acceptance: e.acceptance,
-});
-
 /**
- * Records each settled decision that changed (the first one, the page's defaults, is the baseline, not an event):
- * `economics_changed` with the four economics, `threshold_changed` with the threshold and its policy.
+ * Records each settled decision that changed (the first, the page's defaults, is the baseline, not an event):
+ * `economics_changed` with the economics, `policy_changed` with how the campaign's size is chosen and the size.
  */
-export function decisionAuditor(model: string): (d: Decision) => void {
-  let last: Decision | null = null;
-  return (d) => {
+export function decisionAuditor(dataset: "food" | "telco", model: string): (s: CampaignState) => void {
+  let last: CampaignState | null = null;
+  return (state) => {
     if (last) {
-      const e = d.economics;
-      const p = last.economics;
-      if (
-        e.ltv !== p.ltv ||
-        e.couponCost !== p.couponCost ||
-        e.contactCost !== p.contactCost ||
-        e.acceptance !== p.acceptance
-      ) {
-        audit("economics_changed", economicsDetail(e));
-      }
-      if (d.threshold !== last.threshold || d.following !== last.following) {
-        audit("threshold_changed", {
-          threshold: d.threshold,
-          policy: d.following ? "optimum" : "manual",
-          dataset: "food",
+      const [e, p] = [economicsDetail(dataset, state.settings), economicsDetail(dataset, last.settings)];
+      if (JSON.stringify(e) !== JSON.stringify(p)) audit("economics_changed", e);
+      const s = state.settings;
+      if (state.chosen.customers !== last.chosen.customers || s.policy !== last.settings.policy) {
+        audit("policy_changed", {
+          policy: s.policy,
+          customers: state.chosen.customers,
+          ...(s.policy === "budget" ? { budget: s.budget } : {}),
+          ...(s.policy === "contacts" ? { contacts: s.contacts } : {}),
+          dataset,
           model,
         });
       }
     }
-    last = d;
+    last = state;
   };
 }
 
 /** Rows shown in the targeting table; the CSV has all of them. */
 export const TABLE_ROWS = 1000;
 
+export interface ListOptions {
+  dataset: "food" | "telco";
+  currency: Currency;
+  idOf: (row: number) => string;
+  /** extra columns per customer (drivers, offer) */
+  extra?: (row: number) => Record<string, string>;
+  /** the sentence stating the economics and the policy (campaign panel's describe) */
+  describe: string;
+}
+
 /**
- * The customers at or above `threshold`, best first: the first TABLE_ROWS as table rows, and a download of all of
- * them as CSV (rows are objects only for those, built on a click for the CSV: at a million customers, building every
- * targeted row on each update took most of an update).
+ * The targeted customers in the policy's order (expected profit, best first): the first TABLE_ROWS as table rows and
+ * a download of all of them as CSV. Every CSV row states the economics it was priced with, so its expected profit can
+ * be recomputed from the file alone (docs/profit.md, "The targeting list").
  */
-export function targetingList(base: RankedModel, access: ReturnType<typeof customerAccess>, decision: Decision) {
-  const { economics, threshold } = decision;
-  const targeted = targetedRows(base.ranked, base.scores, threshold);
-  const row = (i: number, k: number) => ({
-    rank: k + 1,
-    customer: access.idOf(i),
-    probability: base.scores[i],
-    profit: expectedProfit(base.scores[i], economics),
-    drivers: access.driversOf(i).join(", "),
-    offer: access.offerOf(i).text,
-    source: access.offerOf(i).source,
-  });
-  type Row = ReturnType<typeof row>;
-  const columns = [
-    { header: "rank", value: (d: Row) => d.rank },
-    { header: "customer_id", value: (d: Row) => d.customer },
-    { header: "churn_probability", value: (d: Row) => +d.probability.toFixed(4) },
-    { header: "expected_profit_inr", value: (d: Row) => +d.profit.toFixed(2) },
-    { header: "drivers", value: (d: Row) => d.drivers },
-    { header: "offer_text", value: (d: Row) => d.offer },
-    { header: "offer_source", value: (d: Row) => d.source },
-  ];
+export function targetingList(state: CampaignState, o: ListOptions) {
+  const s = state.settings;
+  const unit = o.currency === "INR" ? "inr" : "usd";
+  const k = state.chosen.customers;
+  const rows = (count: number) =>
+    targetedCustomers(state.columns, state.ranking, Math.min(count, k), s).map((t) => ({
+      rank: t.rank,
+      customer: o.idOf(t.row),
+      probability: t.probability,
+      value: t.value,
+      profit: t.expectedProfit,
+      ...o.extra?.(t.row),
+    }));
   return {
-    count: targeted.length,
-    tableRows: Array.from(targeted.subarray(0, TABLE_ROWS), row),
+    count: k,
+    tableRows: rows(TABLE_ROWS),
     download() {
-      const text = toCsv(Array.from(targeted, row), columns);
-      saveBlob(new Blob([text], { type: "text/csv;charset=utf-8" }), `retention-targets-${threshold.toFixed(3)}.csv`);
-      // The export is recorded with everything it was made from.
+      const text = recordsToCsv(
+        rows(k).map(({ rank, customer, probability, value, profit, ...extra }) => ({
+          rank,
+          customer_id: customer,
+          churn_probability: probability,
+          [`value_${unit}`]: value,
+          [`expected_profit_${unit}`]: +profit.toFixed(2),
+          cost_model: s.costModel,
+          [`offer_cost_${unit}`]: s.couponCost,
+          [`contact_cost_${unit}`]: s.contactCost,
+          acceptance: s.acceptance,
+          value_mode: s.valueMode === "flat" ? `flat ${s.flatValue}` : "per customer",
+          ...extra,
+          parameters: o.describe,
+        })),
+      );
+      saveBlob(new Blob([text], { type: "text/csv;charset=utf-8" }), `${o.dataset}-retention-targets-top-${k}.csv`);
       audit("list_exported", {
-        rows: targeted.length,
-        model: base.column,
-        threshold,
-        policy: decision.following ? "optimum" : "manual",
-        ...economicsDetail(economics),
-        expected_profit: policyAt(base.ranked, threshold, economics).profit,
+        rows: k,
+        model: "oof_probability",
+        policy: s.policy,
+        customers: k,
+        ...(s.policy === "budget" ? { budget: s.budget } : {}),
+        ...economicsDetail(o.dataset, s),
+        expected_profit: state.chosen.profit,
         format: "csv",
       });
     },

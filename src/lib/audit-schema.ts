@@ -41,11 +41,18 @@ const customer = { type: "id" } as const;
 const model = { type: "slug" } as const;
 /** The economics behind a targeting decision (src/food/retention.md sliders): what a list or threshold used. */
 const economics = {
+  /** the flat value of every customer (value_mode "flat"; older records: the one LTV of all) */
   ltv: money,
   coupon_cost: money,
   contact_cost: money,
   acceptance: probability,
+  cost_model: { type: "enum", values: ["gift", "coupon"] },
+  value_mode: { type: "enum", values: ["customer", "flat"] },
 } as const;
+/** How a campaign's size was chosen (src/lib/campaign.ts PolicyMode). */
+const policy = { type: "enum", values: ["optimum", "manual", "budget", "contacts"] } as const;
+const customers = { type: "int", min: 0, max: 100_000_000 } as const;
+const budget = { type: "number", min: 0, max: 1e12 } as const;
 
 /**
  * Every event the site records and its fields. Adding an event or a field is a change to this table, reviewed
@@ -77,7 +84,9 @@ export const AUDIT_SCHEMA = {
     dataset,
     model,
     threshold: probability,
-    policy: { type: "enum", values: ["optimum", "manual"] },
+    policy,
+    customers,
+    budget,
     ...economics,
     expected_profit: { type: "number", min: -1e12, max: 1e12 },
     format: { type: "enum", values: ["csv"] },
@@ -94,7 +103,16 @@ export const AUDIT_SCHEMA = {
   economics_changed: { dataset, ...economics },
   threshold_changed: {
     threshold: { ...probability, required: true },
-    policy: { type: "enum", values: ["optimum", "manual"] },
+    policy,
+    dataset,
+    model,
+  },
+  /** The campaign's size changed: how it is chosen and how many customers it targets. */
+  policy_changed: {
+    policy: { ...policy, required: true },
+    customers: { ...customers, required: true },
+    budget,
+    contacts: customers,
     dataset,
     model,
   },

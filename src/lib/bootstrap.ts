@@ -79,15 +79,40 @@ function interval(estimate: number, samples: Float64Array, level: number): Inter
   };
 }
 
+/** Progress of a bootstrap run: resamples done of the total. */
+export interface BootstrapProgress {
+  done: number;
+  total: number;
+}
+
+export interface BootstrapOptions {
+  resamples?: number;
+  seed?: number;
+  level?: number;
+  rule?: OptimumRule;
+}
+
 /**
  * Paired bootstrap of each candidate's optimum profit: `profit[i]` is candidate i's interval, `lead[i][j]` that of
  * candidate i's profit minus candidate j's. All candidates must describe the same customers, row for row.
  */
-export function bootstrapOptima(
+export function bootstrapOptima(candidates: readonly Candidate[], e: OfferEconomics, options: BootstrapOptions = {}) {
+  const steps = bootstrapSteps(candidates, e, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same bootstrap one resample at a time: yields its progress after each resample and returns the intervals, so a
+ * page can run it between frames (same seed, same numbers as bootstrapOptima).
+ */
+export function* bootstrapSteps(
   candidates: readonly Candidate[],
   e: OfferEconomics,
-  { resamples = 300, seed = 14, level = 0.95, rule = "expected" as OptimumRule } = {},
-): { profit: Interval[]; lead: Interval[][] } {
+  { resamples = 300, seed = 14, level = 0.95, rule = "expected" }: BootstrapOptions = {},
+): Generator<BootstrapProgress, { profit: Interval[]; lead: Interval[][] }, void> {
   if (candidates.length === 0) throw new Error("invalid candidates: none");
   if (!(Number.isInteger(resamples) && resamples >= 2)) throw new Error(`invalid resamples: ${resamples}`);
   if (!(level > 0 && level < 1)) throw new Error(`invalid level: ${level}`);
@@ -106,6 +131,7 @@ export function bootstrapOptima(
       const sums = prefixSums(columns, ranking.order, { weights: counts, lambda: ranking.lambda });
       samples[i][r] = optimumProfit(sums, e, { rule });
     });
+    yield { done: r + 1, total: resamples };
   }
   const profit = samples.map((s, i) => interval(estimates[i], s, level));
   const lead = samples.map((a, i) =>

@@ -39,3 +39,32 @@ export function count(x: number): string {
 export function pValue(p: number): string {
   return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
 }
+
+/** The currencies of the data sets: rupees (food delivery) and US dollars (IBM Telco). */
+export type Currency = "INR" | "USD";
+
+const US_GROUPING = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const SYMBOL: Record<Currency, string> = { INR: "₹", USD: "$" };
+
+/**
+ * Money for people in the data set's currency, rounded to the unit, with a true minus: "₹1,23,457", "−$2,000".
+ * `compact` shortens large amounts the way each market reads them: "₹40.1 lakh", "₹1.23 crore"; "$412.3k", "$1.23M".
+ */
+export function formatMoney(x: number, currency: Currency, { compact = false } = {}): string {
+  if (!Number.isFinite(x)) return "–";
+  const sign = Math.round(x) < 0 ? "−" : "";
+  const a = Math.abs(x);
+  const symbol = SYMBOL[currency];
+  if (!symbol) throw new Error(`invalid currency: ${currency}`);
+  if (compact && currency === "INR" && a >= 1e7) return `${sign}₹${(a / 1e7).toFixed(2)} crore`;
+  if (compact && currency === "INR" && a >= 1e5) return `${sign}₹${(a / 1e5).toFixed(1)} lakh`;
+  if (compact && currency === "USD" && a >= 1e6) return `${sign}$${(a / 1e6).toFixed(2)}M`;
+  if (compact && currency === "USD" && a >= 1e4) return `${sign}$${(a / 1e3).toFixed(1)}k`;
+  const grouping = currency === "INR" ? INDIAN_GROUPING : US_GROUPING;
+  return `${sign}${symbol}${grouping.format(Math.round(a))}`;
+}
+
+/** A count with the data set's digit grouping: Indian for rupee data, US for dollar data. */
+export function formatCountIn(x: number, currency: Currency): string {
+  return currency === "INR" ? formatCount(x) : count(x);
+}
