@@ -4,7 +4,7 @@
  * is touched only for scoring, so the out-of-fold figures are honest.
  */
 import { calibrateAll, fitIsotonic, fitPlatt, sigmoid, type Platt } from "./calibrate.js";
-import { repeatedStratifiedKFold, stratifiedSplit } from "./splits.js";
+import { repeatedStratifiedKFold, stratifiedSplit, take } from "./splits.js";
 import { logisticMargin, trainLogistic, type LogisticOptions } from "./logistic.js";
 import { meanSd, summarize, type ScoreSummary } from "./metrics.js";
 import { predictMargin, subset, trainBooster, trainRounds, type Dataset, type TreeParams } from "./train.js";
@@ -60,6 +60,8 @@ export interface CvResult {
   pooled: Record<Variant, { perRepeat: ScoreSummary[]; summary: ReturnType<typeof meanSd> }>;
   /** Out-of-fold probabilities of the first repeat (per row) for reliability charts. */
   oof: Record<Variant, Float64Array>;
+  /** Out-of-fold Platt-calibrated log-odds a·margin + b, one array per repeat (per row): what blends combine. */
+  plattLogit: Float64Array[];
   seconds: number;
 }
 
@@ -78,6 +80,7 @@ export function crossValidateWith(
     { length: repeats },
     () => Object.fromEntries(VARIANTS.map((v) => [v, new Float64Array(ds.nrow)])) as Record<Variant, Float64Array>,
   );
+  const plattLogit = Array.from({ length: repeats }, () => new Float64Array(ds.nrow));
   for (const fold of folds) {
     const test = subset(ds, fold.test);
     const { calibration, testMargin, rounds } = model(
@@ -92,6 +95,9 @@ export function crossValidateWith(
       platt: calibrateAll(platt, testMargin),
       isotonic: calibrateAll(isotonic, testMargin),
     };
+    fold.test.forEach((row, i) => {
+      plattLogit[fold.repeat][row] = platt.a * testMargin[i] + platt.b;
+    });
     const metrics = {} as Record<Variant, ScoreSummary>;
     for (const v of VARIANTS) {
       metrics[v] = summarize(test.label, probs[v]);
@@ -116,8 +122,62 @@ export function crossValidateWith(
     perFold,
     pooled,
     oof: oofByRepeat[0],
+    plattLogit,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+/** A blend's out-of-fold figures, shaped like one variant of a CvResult (so reports read both alike). */
+export interface BlendCv {
+  weights: number[];
+  /** Each fold's figures, in the models' fold order (so differences can be paired fold by fold). */
+  folds: { repeat: number; fold: number; metrics: ScoreSummary }[];
+  perFold: ReturnType<typeof meanSd>;
+  pooled: { perRepeat: ScoreSummary[]; summary: ReturnType<typeof meanSd> };
+  /** Blended out-of-fold probabilities of the first repeat (per row). */
+  oof: Float64Array;
+}
+
+/**
+ * A fixed-weight blend of several models' calibrated log-odds, p = σ(Σ w_m · logit_m), scored on exactly the folds
+ * the models were cross-validated on. Each model's calibration was fitted inside the fold, and the weights are fixed
+ * in advance (not fitted), so the blend's figures are as out-of-sample as the models'.
+ */
+export function blendCv(label: ArrayLike<number>, parts: readonly CvResult[], weights: readonly number[]): BlendCv {
+  if (parts.length < 2 || parts.length !== weights.length)
+    throw new Error(`a blend needs ≥ 2 models and one weight each (got ${parts.length} and ${weights.length})`);
+  const [{ k, repeats, seed }] = parts;
+  for (const cv of parts)
+    if (cv.k !== k || cv.repeats !== repeats || cv.seed !== seed || cv.plattLogit[0]?.length !== label.length)
+      throw new Error("blended models must be cross-validated on the same rows and folds (k, repeats, seed)");
+  const blended = Array.from({ length: repeats }, (_, r) =>
+    Float64Array.from({ length: label.length }, (_, i) =>
+      sigmoid(parts.reduce((z, cv, m) => z + weights[m] * cv.plattLogit[r][i], 0)),
+    ),
+  );
+  const folds = repeatedStratifiedKFold(label, { k, repeats, seed }).map((fold) => ({
+    repeat: fold.repeat,
+    fold: fold.fold,
+    metrics: summarize(
+      take(label, fold.test),
+      fold.test.map((row) => blended[fold.repeat][row]),
+    ),
+  }));
+  const perRepeat = blended.map((p) => summarize(label, p));
+  return {
+    weights: [...weights],
+    folds,
+    perFold: meanSd(folds.map((f) => f.metrics)),
+    pooled: { perRepeat, summary: meanSd(perRepeat) },
+    oof: blended[0],
+  };
+}
+
+/** The fixed-weight blend σ(Σ w_m · logit_m) of calibrated log-odds for one set of rows (the test split). */
+export function blendLogits(logits: readonly ArrayLike<number>[], weights: readonly number[]): Float64Array {
+  return Float64Array.from({ length: logits[0].length }, (_, i) =>
+    sigmoid(logits.reduce((z, l, m) => z + weights[m] * l[i], 0)),
+  );
 }
 
 /** Splits a training part into fit/valid rows (stratified, seeded), as the final model's 60/20 split does. */
@@ -201,7 +261,8 @@ export function logisticRecipe(innerValid: number, logistic: LogisticOptions = {
 
 /** A compact, JSON-friendly view of a CV result (no per-row arrays). */
 export function cvReport(cv: CvResult) {
-  const { oof: _oof, ...rest } = cv;
+  const { oof: _oof, plattLogit: _logit, ...rest } = cv;
   void _oof;
+  void _logit;
   return rest;
 }

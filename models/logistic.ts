@@ -1,6 +1,8 @@
 /**
  * The logistic baseline (the food-delivery original's directional explainer), from the same library:
- * booster=gblinear, objective=binary:logistic, on features standardised with training means/sds.
+ * booster=gblinear, objective=binary:logistic, on features standardised with training means/sds. Declared columns
+ * enter as log1p(x) before standardising (models/recipes.ts says which and why): a linear model in raw tenure or
+ * charges is misspecified, and a baseline that is misspecified on purpose flatters the trees.
  */
 import type { Dataset } from "./train.js";
 import { Booster, DMatrix, parseEval } from "./xgboost.js";
@@ -11,6 +13,8 @@ export interface Standardizer {
 }
 
 export interface LogisticModel {
+  /** Columns entering as log1p(x) (before standardising). */
+  log1pColumns: number[];
   standardizer: Standardizer;
   /** Weights on standardised features (log-odds per 1 sd). */
   weights: number[];
@@ -23,8 +27,10 @@ export interface Coefficient {
   group: string;
   /** Log-odds change per 1 sd of the feature. */
   perSd: number;
-  /** Log-odds change per unit of the raw feature (perSd / sd). */
+  /** Log-odds change per unit of the feature as the model sees it (perSd / sd): of log1p(x) when `scale` is log1p. */
   perUnit: number;
+  /** How the feature enters the model: as it is, or as log1p(x). */
+  scale: "raw" | "log1p";
   /** Odds ratio per 1 sd. */
   oddsRatioPerSd: number;
   direction: "raises churn" | "lowers churn" | "none";
@@ -73,6 +79,25 @@ export interface LogisticOptions {
   seed?: number;
   /** Columns held at 0 (weight 0): the reference level of each one-hot field, so the rest read as contrasts. */
   dropColumns?: readonly number[];
+  /** Columns that enter as log1p(x); their values must be ≥ 0 (a negative one is an error naming the column). */
+  log1pColumns?: readonly number[];
+}
+
+/** A copy of a row-major matrix with log1p applied to the given columns; NaN stays NaN (missing). */
+export function applyLog1p(data: Float32Array, ncol: number, columns: readonly number[]): Float32Array {
+  if (!columns.length) return data;
+  const out = Float32Array.from(data);
+  const nrow = data.length / ncol;
+  for (const j of columns) {
+    if (!(Number.isInteger(j) && j >= 0 && j < ncol))
+      throw new Error(`log1p column ${j} is not one of ${ncol} columns`);
+    for (let i = 0; i < nrow; i++) {
+      const x = data[i * ncol + j];
+      if (x < 0) throw new Error(`log1p column ${j}, row ${i}: ${x} is negative (log1p needs x ≥ 0)`);
+      out[i * ncol + j] = Math.log1p(x);
+    }
+  }
+  return out;
 }
 
 /** Fits the baseline; coordinate descent with a cyclic selector is deterministic (shotgun is not). */
@@ -86,11 +111,12 @@ export function trainLogistic(
     earlyStoppingRounds = 20,
     seed = 42,
     dropColumns = [],
+    log1pColumns = [],
   }: LogisticOptions = {},
 ): LogisticModel {
-  const standardizer = fitStandardizer(train);
+  const standardizer = fitStandardizer({ ...train, data: applyLog1p(train.data, train.ncol, log1pColumns) });
   const prepare = (ds: Dataset) => {
-    const x = standardize(standardizer, ds.data, ds.ncol);
+    const x = standardize(standardizer, applyLog1p(ds.data, ds.ncol, log1pColumns), ds.ncol);
     // A column that is 0 everywhere gets zero gradient, so its weight stays exactly 0.
     for (const j of dropColumns) for (let i = 0; i < ds.nrow; i++) x[i * ds.ncol + j] = 0;
     return new DMatrix(x, ds.nrow, ds.ncol, { label: ds.label });
@@ -126,7 +152,13 @@ export function trainLogistic(
     }
     const model = JSON.parse(new TextDecoder().decode(bestModel!));
     const w: number[] = model.learner.gradient_booster.model.weights.map(Number);
-    return { standardizer, weights: w.slice(0, train.ncol), bias: w[train.ncol], rounds: bestRound + 1 };
+    return {
+      log1pColumns: [...log1pColumns],
+      standardizer,
+      weights: w.slice(0, train.ncol),
+      bias: w[train.ncol],
+      rounds: bestRound + 1,
+    };
   } finally {
     booster.dispose();
     dtrain.dispose();
@@ -134,9 +166,10 @@ export function trainLogistic(
   }
 }
 
-/** Margins (log-odds) of the baseline for raw (unstandardised) rows. */
-export function logisticMargin(model: LogisticModel, data: Float32Array, ncol: number): Float64Array {
+/** Margins (log-odds) of the baseline for raw (untransformed, unstandardised) rows. */
+export function logisticMargin(model: LogisticModel, raw: Float32Array, ncol: number): Float64Array {
   const { means, sds } = model.standardizer;
+  const data = applyLog1p(raw, ncol, model.log1pColumns);
   const nrow = data.length / ncol;
   const out = new Float64Array(nrow);
   for (let i = 0; i < nrow; i++) {
@@ -158,6 +191,7 @@ export function coefficients(model: LogisticModel, names: readonly string[], gro
       group: groups[j],
       perSd: w,
       perUnit: w / model.standardizer.sds[j],
+      scale: (model.log1pColumns.includes(j) ? "log1p" : "raw") as Coefficient["scale"],
       oddsRatioPerSd: Math.exp(w),
       direction: (w > 0 ? "raises churn" : w < 0 ? "lowers churn" : "none") as Coefficient["direction"],
     }))

@@ -4,7 +4,8 @@
  *  tune     – a small grid ranked by CV on the development rows (out-of-fold log loss); Platt vs isotonic compared
  *  fit      – the final model cross-fitted on the development rows (inner early stopping + out-of-fold Platt), refit
  *  export   – XGBoost's model.json, trees.json for TreeSHAP in the browser, ONNX
- *  evaluate – repeated stratified 5-fold CV of the whole recipe and of a logistic baseline; the test split, once
+ *  evaluate – repeated stratified 5-fold CV of the whole recipe, of the logistic baselines (fair: log1p where the
+ *             recipe says; raw: as the columns come) and of a fixed 50/50 blend; the test split, once
  *  explain  – per-customer probabilities and probability-term SHAP
  */
 import {
@@ -18,6 +19,8 @@ import {
 import type { TreesJson } from "../src/lib/treeshap.js";
 import { calibrateAll, fitPlatt, sigmoid, type Platt } from "./calibrate.js";
 import {
+  blendCv,
+  blendLogits,
   crossFitBooster,
   crossFitRecipe,
   crossValidateWith,
@@ -29,7 +32,7 @@ import {
   type CvResult,
 } from "./cross-validation.js";
 import { stratifiedSplit } from "./splits.js";
-import { coefficients, logisticMargin, trainLogistic, type Coefficient } from "./logistic.js";
+import { coefficients, logisticMargin, trainLogistic, type Coefficient, type LogisticOptions } from "./logistic.js";
 import {
   bestF1Threshold,
   confusion,
@@ -40,7 +43,7 @@ import {
   type ScoreSummary,
 } from "./metrics.js";
 import { exportOnnx } from "./onnx.js";
-import { RECIPES } from "./recipes.js";
+import { BLEND_WEIGHTS, RECIPES } from "./recipes.js";
 import { beeswarmSample, globalImportance, groupedShap, marginShap, type BeeswarmPoint } from "./shap.js";
 import { predictMargin, subset, type Dataset, type TreeParams } from "./train.js";
 import { parseXgboostJson, treesJson } from "./trees.js";
@@ -75,7 +78,7 @@ export interface ModelArtifacts {
   oofProbability: Float64Array;
   /** The same rows through the booster without recalibration (σ(margin); class-weighted where the recipe is). */
   oofUncalibrated: Float64Array;
-  /** The logistic baseline, out-of-fold likewise. */
+  /** The (fair) logistic baseline, out-of-fold likewise. */
   oofLogistic: Float64Array;
   /** "dev" (used to fit) or "test" (held out). */
   split: ("dev" | "test")[];
@@ -85,6 +88,7 @@ export interface ModelArtifacts {
 }
 
 type CvSummary = ReturnType<typeof cvReport>;
+type BlendSummary = Omit<ReturnType<typeof blendCv>, "oof">;
 
 export interface ModelMetrics {
   dataset: DatasetName;
@@ -111,11 +115,17 @@ export interface ModelMetrics {
     comparison: Record<"uncalibrated" | "platt" | "isotonic", { brier: number; ece: number; logLoss: number }>;
     reason: string;
   };
-  cv: { xgboost: CvSummary; logistic: CvSummary };
+  /**
+   * `logistic` is the fair baseline (log1p of `logistic.log1p`), `logisticRaw` the same model on the raw columns,
+   * `blend` σ(½·logit XGBoost + ½·logit logistic) of the two calibrated models, on the same folds.
+   */
+  cv: { xgboost: CvSummary; logistic: CvSummary; logisticRaw: CvSummary; blend: BlendSummary };
   test: {
     calibrated: ScoreSummary;
     uncalibrated: ScoreSummary;
     logistic: ScoreSummary;
+    logisticRaw: ScoreSummary;
+    blend: ScoreSummary;
     threshold: { value: number; rule: string };
     confusion: ReturnType<typeof confusion>;
     confusionAtHalf: ReturnType<typeof confusion>;
@@ -127,6 +137,8 @@ export interface ModelMetrics {
   };
   shap: { maxAdditivityError: number; importance: ReturnType<typeof globalImportance>; beeswarm: BeeswarmPoint[] };
   logistic: {
+    /** Encoded columns the baseline takes as log1p(x) (models/recipes.ts). */
+    log1p: string[];
     coefficients: Coefficient[];
     intercept: number;
     truthComparison?: { feature: string; truth: number; estimatePerSd: number; agrees: boolean }[];
@@ -236,17 +248,32 @@ function evaluate(
     crossValidateWith(ds, crossFitRecipe(final), { k: 5, repeats: cvRepeats, seed }),
   );
   const drop = referenceColumns(spec);
-  const cvLogistic = time("cv logistic", () =>
-    crossValidateWith(ds, logisticRecipe(innerValid, { dropColumns: drop, seed }), { k: 5, repeats: cvRepeats, seed }),
-  );
+  const log1p = RECIPES[name].logisticLog1p;
+  const fair = { dropColumns: drop, seed, log1pColumns: log1p.map((c) => columnIndex(layout.names, c, name)) };
+  const raw = { dropColumns: drop, seed };
+  const folds = { k: 5, repeats: cvRepeats, seed };
+  const cvLogistic = time("cv logistic", () => crossValidateWith(ds, logisticRecipe(innerValid, fair), folds));
+  const cvLogisticRaw = time("cv logistic raw", () => crossValidateWith(ds, logisticRecipe(innerValid, raw), folds));
+  const cvBlend = blendCv(ds.label, [cvXgb, cvLogistic], BLEND_WEIGHTS);
   const testMargin = predictMargin(f.booster, test);
   const testCalibrated = calibrateAll(f.platt, testMargin);
   const testUncalibrated = Float64Array.from(testMargin, sigmoid);
-  // Logistic baseline: fit on the same development rows (its own inner split for early stopping + Platt).
+  // Logistic baselines: fit on the same development rows (their own inner split for early stopping + Platt).
   const { fit: fitRows, valid } = innerSplit(dev, innerValid, seed);
-  const logisticModel = time("logistic", () => trainLogistic(fitRows, valid, { dropColumns: drop, seed }));
-  const logisticPlatt = fitPlatt(logisticMargin(logisticModel, valid.data, valid.ncol), valid.label);
-  const testLogistic = calibrateAll(logisticPlatt, logisticMargin(logisticModel, test.data, test.ncol));
+  const fitLogistic = (options: LogisticOptions) => {
+    const model = trainLogistic(fitRows, valid, options);
+    const platt = fitPlatt(logisticMargin(model, valid.data, valid.ncol), valid.label);
+    const testLogit = Float64Array.from(logisticMargin(model, test.data, test.ncol), (m) => platt.a * m + platt.b);
+    return { model, testLogit, test: Float64Array.from(testLogit, sigmoid) };
+  };
+  const logistic = time("logistic", () => fitLogistic(fair));
+  const logisticRaw = fitLogistic(raw);
+  const logisticModel = logistic.model;
+  const testLogistic = logistic.test;
+  const testBlend = blendLogits(
+    [Float64Array.from(testMargin, (m) => f.platt.a * m + f.platt.b), logistic.testLogit],
+    BLEND_WEIGHTS,
+  );
   // The confusion matrix threshold comes from development rows' out-of-fold predictions, not from the test rows.
   const calibration = f.fitted.calibration;
   const threshold = bestF1Threshold(calibration.label, calibrateAll(f.platt, calibration.margin));
@@ -263,6 +290,8 @@ function evaluate(
     calibrated: summarize(test.label, testCalibrated),
     uncalibrated: summarize(test.label, testUncalibrated),
     logistic: summarize(test.label, testLogistic),
+    logisticRaw: summarize(test.label, logisticRaw.test),
+    blend: summarize(test.label, testBlend),
     threshold: { value: threshold, rule: "maximises F1 on development rows' out-of-fold calibrated predictions" },
     confusion: confusion(test.label, testCalibrated, threshold),
     confusionAtHalf: confusion(test.label, testCalibrated, 0.5),
@@ -275,9 +304,18 @@ function evaluate(
   return {
     cvXgb,
     cvLogistic,
+    cvLogisticRaw,
+    cvBlend,
     test: testMetrics,
-    logistic: { coefficients: coefs, intercept: logisticModel.bias, truthComparison },
+    logistic: { log1p: [...log1p], coefficients: coefs, intercept: logisticModel.bias, truthComparison },
   };
+}
+
+/** The index of an encoded column the recipe names; an unknown name is an error naming the data set. */
+function columnIndex(names: readonly string[], column: string, dataset: DatasetName): number {
+  const j = names.indexOf(column);
+  if (j < 0) throw new Error(`models/recipes.ts: ${dataset} logisticLog1p names ${column}, not an encoded column`);
+  return j;
 }
 
 /** Explain: every customer's probability and SHAP (XGBoost's pred_contribs, in probability terms per source feature). */
@@ -363,7 +401,17 @@ export async function buildModel(
       comparison: t.comparison,
       reason: calibrationReason(t.comparison),
     },
-    cv: { xgboost: cvReport(e.cvXgb), logistic: cvReport(e.cvLogistic) },
+    cv: {
+      xgboost: cvReport(e.cvXgb),
+      logistic: cvReport(e.cvLogistic),
+      logisticRaw: cvReport(e.cvLogisticRaw),
+      blend: {
+        weights: e.cvBlend.weights,
+        folds: e.cvBlend.folds,
+        perFold: e.cvBlend.perFold,
+        pooled: e.cvBlend.pooled,
+      },
+    },
     test: e.test,
     shap: x.summary,
     logistic: e.logistic,

@@ -28,7 +28,12 @@ async function report(dir: string): Promise<void> {
           `Brier ≤ 0.134 ${cv.perFold.platt.brier.mean <= 0.134 ? "met" : "MISSED"}, ` +
           `ECE ≤ 0.02 ${cv.pooled.platt.summary.ece.mean <= 0.02 ? "met" : "MISSED"}`
         : "";
-    process.stderr.write(`${line}${targets}\n`);
+    const vs = (label: string, s: { rocAuc: { mean: number }; brier: { mean: number } }) =>
+      `${label} ${s.rocAuc.mean.toFixed(4)} / ${s.brier.mean.toFixed(4)}`;
+    const baselines =
+      `${name}: CV ROC AUC / Brier — ${vs("logistic (fair)", m.cv.logistic.perFold.platt)}, ` +
+      `${vs("logistic (raw)", m.cv.logisticRaw.perFold.platt)}, ${vs("50/50 blend", m.cv.blend.perFold)}`;
+    process.stderr.write(`${line}${targets}\n${baselines}\n`);
   }
 }
 

@@ -58,6 +58,18 @@ describe("buildModel", async () => {
       "reference level dropped",
     );
   });
+  it("measures the fair and the raw-column logistic baseline and a 50/50 blend on the XGBoost folds", () => {
+    const m = a.metrics;
+    assert.deepEqual(m.logistic.log1p, RECIPES.food.logisticLog1p);
+    assert.deepEqual(m.cv.blend.weights, [0.5, 0.5]);
+    assert.deepEqual(
+      m.cv.blend.folds.map((f) => [f.repeat, f.fold]),
+      m.cv.xgboost.folds.map((f) => [f.repeat, f.fold]),
+    );
+    assert.notEqual(m.cv.logistic.perFold.platt.brier.mean, m.cv.logisticRaw.perFold.platt.brier.mean);
+    for (const s of [m.test.logisticRaw, m.test.blend]) assert.ok(s.rocAuc > 0.6 && s.brier < 0.25);
+    assert.ok(m.logistic.coefficients.some((c) => c.scale === "log1p"));
+  });
   it("the logistic baseline recovers the generator's strong directions", () => {
     const byFeature = new Map(a.metrics.logistic.truthComparison!.map((c) => [c.feature, c]));
     for (const f of ["recency_days", "order_frequency", "tenure_months", "membership=Platinum"])
