@@ -145,7 +145,10 @@ export function importanceChart(
     height: 30 + 22 * importance.length,
     marginLeft: 140,
     x: {
-      label: "Mean absolute effect on churn probability (percentage points) →",
+      label:
+        width < 520
+          ? "Mean |effect| on churn risk (pp) →"
+          : "Mean absolute effect on churn probability (percentage points) →",
       grid: true,
       transform: (v: number) => 100 * v,
     },
@@ -158,40 +161,6 @@ export function importanceChart(
         tip: { format: { x: (v: number) => `${v.toFixed(2)} pp` } },
       }),
       Plot.ruleX([0]),
-    ],
-  });
-}
-
-/** A stable pseudo-random offset in [0.1, 0.9] for row i (no Math.random: the chart is the same on every load). */
-const jitter = (i: number) => 0.1 + ((0.8 * (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1)) % 1);
-
-/** Beeswarm-style strip plot: each dot one customer's SHAP value for a feature (red raises churn, blue lowers it). */
-export function beeswarmChart(
-  points: { feature: string; shap: number; value: string | number | null }[],
-  order: string[],
-  { width = 640, title = "How each feature moves individual customers (SHAP, sample)", label = words } = {},
-) {
-  const data = points.filter((d) => order.includes(d.feature)).map((d, i) => ({ ...d, jitter: jitter(i) }));
-  return Plot.plot({
-    title,
-    width,
-    height: 40 + 44 * order.length,
-    marginLeft: 140,
-    x: { label: "Effect on churn probability (percentage points) →", grid: true, transform: (v: number) => 100 * v },
-    y: { axis: null, domain: [0, 1] },
-    fy: { label: null, domain: order, axis: "left", padding: 0.15, tickFormat: label },
-    marks: [
-      Plot.ruleX([0], { stroke: "#999" }),
-      Plot.dot(data, {
-        x: "shap",
-        y: "jitter",
-        fy: "feature",
-        r: 1.6,
-        fill: (d: { shap: number }) => (d.shap > 0 ? RAISES : LOWERS),
-        fillOpacity: 0.6,
-        channels: { feature: (d: { feature: string }) => label(d.feature), value: "value" },
-        tip: { format: { y: false, fy: false, x: (v: number) => `${v.toFixed(1)} pp` } },
-      }),
     ],
   });
 }
@@ -285,37 +254,6 @@ export function reliabilityView(
   { name = "reliability", onDownload, ...options }: { width?: number; title?: string } & ChartDownloads = {},
 ): HTMLDivElement {
   return withDownloads(reliabilityChart(curves, options), { name, data: () => reliabilityRows(curves), onDownload });
-}
-
-/** `row`: the sampled customer's row in the data set, when the pipeline records it. */
-type BeeswarmPoint = { feature: string; shap: number; value: string | number | null; row?: number };
-
-/** Beeswarm: one record per dot (a sampled customer's SHAP value for one of the features shown), in pp. */
-export function beeswarmRows(points: BeeswarmPoint[], order: string[]) {
-  return points
-    .filter((d) => order.includes(d.feature))
-    .map((d) => ({
-      sample_row: d.row ?? null,
-      feature: d.feature,
-      value: d.value,
-      shap_pp: +(100 * d.shap).toFixed(4),
-    }));
-}
-
-export function beeswarmView(
-  points: BeeswarmPoint[],
-  order: string[],
-  {
-    name = "shap-beeswarm",
-    onDownload,
-    ...options
-  }: { width?: number; title?: string; label?: (name: string) => string } & ChartDownloads = {},
-): HTMLDivElement {
-  return withDownloads(beeswarmChart(points, order, options), {
-    name,
-    data: () => beeswarmRows(points, order),
-    onDownload,
-  });
 }
 
 type Coefficient = { feature: string; perSd: number; oddsRatioPerSd: number; direction: string };

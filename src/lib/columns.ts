@@ -328,7 +328,7 @@ export const SCORE_COLUMNS = [
     type: "float64",
     role: "simulated",
     label: "Logistic baseline score",
-    description: "the logistic baseline, out-of-fold",
+    description: "the fair logistic baseline (log1p of the columns models/recipes.ts names), out-of-fold",
   },
   { name: "risk_tier", type: "utf8", role: "simulated", label: "Risk tier", description: "low / medium / high" },
   { name: "split", type: "utf8", role: "simulated", label: "Split", description: "dev (fitted on) or test (held out)" },

@@ -32,7 +32,7 @@ const pages = await sitePages();
 /** Charts each page is known to show, at least: a page whose charts never render fails instead of passing empty. */
 const MIN_CHARTS: Record<string, number> = {
   "/": 7,
-  "/models": 6,
+  "/models": 7,
   "/embed": 5,
   "/telco/customer": 2,
   "/telco/engagement": 5,
@@ -61,6 +61,7 @@ const HEADERS: [RegExp, string[]][] = [
   [/^precision-recall-(telco|food)$/, ["recall", "precision", "threshold"]],
   [/^reliability-(telco|food)$/, ["model", "bin_from", "bin_to", "customers", "mean_predicted", "observed_rate"]],
   [/^shap-beeswarm-(telco|food)$/, ["sample_row", "feature", "value", "shap_pp"]],
+  [/^shap-dependence-(telco|food)-[a-z_]+$/, ["sample_row", "feature", "value", "shap_pp"]],
   [/^logistic-coefficients-(telco|food)$/, ["feature", "coefficient_per_sd", "odds_ratio_per_sd", "direction"]],
   [/^(whatif-)?waterfall-\d{4}-[A-Z]{5}$/, ["step", "feature", "label", "value", "contribution_pp", "from", "to"]],
   [/^persona-size$/, ["persona", "customers", "share"]],

@@ -64,6 +64,57 @@ describe("models page", () => {
   });
 });
 
+describe("models page: explanations and the honest comparison", () => {
+  it("colours the beeswarm by feature value (low → high) and draws the dependence chart chosen by keyboard", async () => {
+    const { page, watch } = await open("models");
+    const swarm = page.locator("#shap-beeswarm");
+    await swarm.locator("svg circle").first().waitFor();
+    for (const word of ["low", "high"]) await swarm.getByText(word, { exact: true }).waitFor();
+    // Coloured by value: many shades along the ramp, not two colours for the sign of SHAP.
+    const fills = await swarm
+      .locator("svg circle")
+      .evaluateAll((dots) => new Set(dots.map((d) => d.getAttribute("fill"))).size);
+    assert.ok(fills > 20, `${fills} distinct dot colours`);
+    const dependence = page.locator("#shap-dependence");
+    await dependence.getByText("Tenure: effect on churn probability by value").waitFor();
+    const select = page.getByLabel("Dependence chart for");
+    await select.focus();
+    await page.keyboard.press("ArrowDown");
+    await dependence.getByText("Contract: effect on churn probability by value").waitFor();
+    await dependence.getByText("Month-to-month").waitFor();
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("says how far XGBoost leads only as far as the paired folds show, and shows the blend only when it wins", async () => {
+    const { page, watch } = await open("models");
+    const lead = page.locator("#model-lead");
+    await lead.waitFor();
+    const telco = await lead.getAttribute("data-verdict");
+    const text = await page.locator("main").innerText();
+    if (telco !== "xgboost-leads") assert.doesNotMatch(text, /ranks customers a little worse than XGBoost/);
+    assert.match(await lead.innerText(), /paired over the same 15 folds/);
+    const blendShown = /beats XGBoost out of sample/.test(await page.locator("#model-blend").innerText());
+    assert.equal(await page.getByRole("cell", { name: "50/50 blend (comparison)" }).count(), blendShown ? 1 : 0);
+    await page.getByRole("radio", { name: "Food-delivery customers" }).check();
+    await page.getByRole("cell", { name: /XGBoost, class-weighted/ }).waitFor();
+    assert.match(await lead.innerText(), /takes the log of tenure, days since last order/);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("is readable at 375 px: no horizontal overflow of the page body", async () => {
+    const { page, watch } = await open("models", 375);
+    await page.locator("#shap-dependence svg").first().waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.ok(overflow <= 1, `page overflows by ${overflow}px at 375px`);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+});
+
 describe("published model metrics (dist/_file/data/*/metrics.json)", () => {
   it("meet the Telco targets at full precision: CV ROC AUC ≥ 0.850, Brier ≤ 0.134, pooled ECE ≤ 0.02", async () => {
     const { readdir, readFile } = await import("node:fs/promises");
