@@ -163,8 +163,8 @@ function stopwatch(name: string, log: (m: string) => void) {
 
 type Time = ReturnType<typeof stopwatch>["time"];
 
-/** The encoded rows and labels, and the seeded 80/20 stratified development/test split. */
-function prepare(name: DatasetName, rows: readonly RawRow[], seed: number, log: (m: string) => void) {
+/** The encoded rows and labels, and the seeded 80/20 stratified development/test split (scripts/tune.ts uses it too). */
+export function prepare(name: DatasetName, rows: readonly RawRow[], seed: number, log: (m: string) => void = () => {}) {
   const spec = specFor(name);
   const encoded = encodeRows(spec, rows);
   const label = Float32Array.from(rows, (row, i) => {

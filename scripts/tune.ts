@@ -28,9 +28,9 @@ import {
   type CvResult,
 } from "../models/cross-validation.js";
 import { BLEND_WEIGHTS, RECIPES } from "../models/recipes.js";
-import { stratifiedSplit } from "../models/splits.js";
-import { subset, type Dataset, type TreeParams } from "../models/train.js";
-import { encodeRows, featureLayout, referenceColumns, specFor, type RawRow } from "../src/lib/features.js";
+import { prepare } from "../models/pipeline.js";
+import type { Dataset, TreeParams } from "../models/train.js";
+import { featureLayout, referenceColumns, specFor, type RawRow } from "../src/lib/features.js";
 
 type Name = "telco" | "food";
 type Figures = { rocAuc: number; brier: number; logLoss: number; ece: number };
@@ -108,16 +108,8 @@ export function searchRecipes(
   }: { seed?: number; grid?: TreeParams[]; log?: (m: string) => void } = {},
 ): SearchResult {
   // Any record type whose fields the spec names (TelcoRecord, FoodRecord); the encoder validates the values.
-  const rows = records as readonly RawRow[];
-  const spec = specFor(name);
-  const encoded = encodeRows(spec, rows);
-  const label = Float32Array.from(rows, (row, i) => {
-    const y = Number(row[spec.target]);
-    if (y !== 0 && y !== 1) throw new Error(`invalid ${spec.target} at row ${i}: ${JSON.stringify(row[spec.target])}`);
-    return y;
-  });
-  const split = stratifiedSplit(label, { seed, valid: 0, test: 0.2 });
-  const dev = subset({ ...encoded, label }, split.train);
+  // The pipeline's own split: only its development rows go further.
+  const { spec, split, dev } = prepare(name, records as readonly RawRow[], seed);
   const recipe = RECIPES[name];
   const folds = { k: 5, repeats: 1, seed: seed + 1 };
   const trees = grid.map((params) => {
