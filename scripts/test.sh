@@ -17,6 +17,9 @@ npx tsx scripts/check-pages.ts
 say "formatting (prettier --check)"
 npx prettier --check . --log-level warn
 
+say "the data pipeline (the model card's test compares docs/model-card.md with its artifacts)"
+npx tsx scripts/pipeline.ts
+
 say "unit tests"
 unit=()
 for f in tests/**/*.test.ts; do [[ "$f" == tests/browser/* ]] || unit+=("$f"); done
