@@ -1,53 +1,53 @@
 /**
- * Benchmark of the retention page's slider update (a benchmark, not a test: timings are printed, never asserted).
- *   npx tsx scripts/bench-profit.ts [N …]   (default 20000 100000)
- * Per size: rankScores once (the page does this once per model), then per update profitCurve + optimalPolicy +
- * expectedMaximumProfit + policyAt + sampleProfitCurve (the plotted curve), at a different economics each time.
+ * Benchmark of one Retention page update in Node (a benchmark, not a test: timings are printed, never asserted).
+ *   npx tsx scripts/bench-profit.ts [N …]   (default 20000 100000 1000000)
+ * Per size: the campaign's arithmetic (src/lib/campaign.ts campaign() and campaignEmp(), what the page runs on every
+ * input) at a different economics each time, split by what the update changes:
+ *   - the offer cost under the coupon model (the order parameter λ changes: the ranking is re-sorted),
+ *   - the contact cost (λ unchanged: prefix sums only),
+ *   - the policy by hand (only the chosen point moves).
  */
+import * as d3 from "d3";
+import { campaign, campaignEmp, type CampaignData, type CampaignSettings } from "../src/lib/campaign.js";
+import { CAMPAIGN_SETUP } from "../src/lib/campaign-data.js";
 import { calibratedScores } from "./calibrated-scores.js";
-import {
-  DEFAULT_ECONOMICS,
-  expectedMaximumProfit,
-  optimalPolicy,
-  policyAt,
-  profitCurve,
-  rankScores,
-  sampleProfitCurve,
-  theoreticalThreshold,
-} from "../src/lib/profit.js";
 
 const sizes = process.argv.slice(2).map(Number);
-const UPDATES = 30;
-const WARMUP = 5;
+const UPDATES = 20;
+const WARMUP = 3;
 
-for (const n of sizes.length ? sizes : [20_000, 100_000]) {
+/** Lifetime values like the food base's: log-normal, median about ₹4,000. */
+function values(seed: number, n: number): Float64Array {
+  const normal = d3.randomNormal.source(d3.randomLcg(seed))(Math.log(4000), 0.9);
+  return Float64Array.from({ length: n }, () => Math.exp(normal()));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.95 * xs.length))];
+
+for (const n of sizes.length ? sizes : [20_000, 100_000, 1_000_000]) {
   const { p, y } = calibratedScores(42, n);
+  const data: CampaignData = { probability: p, value: values(7, n), churned: Float64Array.from(y) };
+  const base: CampaignSettings = CAMPAIGN_SETUP.food.defaults;
   let start = performance.now();
-  const ranked = rankScores(p, y);
-  const rankMs = performance.now() - start;
-  // "page": what the page runs per update (it plots the 400-point sample); "full": plus every point of profitCurve.
-  const times = { page: [] as number[], full: [] as number[] };
-  let sink = 0;
-  for (let u = -WARMUP; u < UPDATES; u++) {
-    const e = { ...DEFAULT_ECONOMICS, ltv: 300 + 20 * Math.abs(u), acceptance: 0.2 + 0.01 * Math.abs(u) };
-    start = performance.now();
-    const best = optimalPolicy(ranked, e);
-    const emp = expectedMaximumProfit(ranked, e);
-    const chosen = policyAt(ranked, theoreticalThreshold(e), e);
-    const samples = sampleProfitCurve(ranked, e, { points: 400 });
-    const pageMs = performance.now() - start;
-    const curve = profitCurve(ranked, e);
-    const fullMs = performance.now() - start;
-    if (u >= 0) {
-      times.page.push(pageMs);
-      times.full.push(fullMs);
+  campaign(data, base);
+  const firstMs = performance.now() - start;
+  const kinds: [string, (k: number) => CampaignSettings][] = [
+    ["offer cost (re-sort)", (k) => ({ ...base, couponCost: 40 + k })],
+    ["contact cost", (k) => ({ ...base, contactCost: 1 + 0.5 * k })],
+    ["policy by hand", (k) => ({ ...base, policy: "manual", customers: Math.floor((k * n) / 50) })],
+  ];
+  const lines = [`n=${n.toLocaleString("en-US")}: first decision (sorts) ${firstMs.toFixed(1)} ms`];
+  for (const [name, settings] of kinds) {
+    const times: number[] = [];
+    for (let u = -WARMUP; u < UPDATES; u++) {
+      const s = settings(Math.abs(u) + 1);
+      start = performance.now();
+      const state = campaign(data, s);
+      campaignEmp(state);
+      if (u >= 0) times.push(performance.now() - start);
     }
-    sink += curve.length + best.profit + emp.perCustomer + chosen.profit + samples.length;
+    lines.push(`  ${name.padEnd(22)} median ${median(times).toFixed(2)} ms, p95 ${p95(times).toFixed(2)} ms`);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(2);
-  process.stdout.write(
-    `n=${n.toLocaleString("en-US")} (${ranked.thresholds.length} distinct scores): rankScores once ${rankMs.toFixed(1)} ms; ` +
-      `per update (median of ${UPDATES}) page ${median(times.page)} ms, with the full profitCurve ${median(times.full)} ms` +
-      `${Number.isNaN(sink) ? " (NaN!)" : ""}\n`,
-  );
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -22,7 +22,10 @@ try {
       const file = `test-results/${path.replaceAll("/", "_") || "index"}-${width}.png`;
       await page.screenshot({ path: file, fullPage: true });
       if (at) {
-        await page.locator(at).first().evaluate((el) => el.scrollIntoView({ block: "start" }));
+        await page
+          .locator(at)
+          .first()
+          .evaluate((el) => el.scrollIntoView({ block: "start" }));
         await page.waitForTimeout(300);
         await page.screenshot({ path: file.replace(/\.png$/, "-view.png") });
       }

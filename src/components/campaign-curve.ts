@@ -304,7 +304,11 @@ export function campaignCurveView(options: CampaignCurveOptions): CampaignCurveV
     const endPolicies = [nobody, everybody];
     ends.attr("transform", (_, i) => `translate(${x(endPolicies[i].customers)},${y(endPolicies[i].profit)})`);
     // an end's label gives way to the chosen policy's when they would overlap
-    ends.select("text").attr("display", (_, i) => (Math.abs(x(endPolicies[i].customers) - x(next.chosen.customers)) < 110 ? "none" : null));
+    ends
+      .select("text")
+      .attr("display", (_, i) =>
+        Math.abs(x(endPolicies[i].customers) - x(next.chosen.customers)) < 110 ? "none" : null,
+      );
     optimumDot.attr("cx", x(optimum.customers)).attr("cy", y(optimum.profit));
     const cx = x(chosen.customers);
     chosenRule.attr("x1", cx).attr("x2", cx);

@@ -5,7 +5,8 @@
  *
  * Costs per update: the expected-profit ranking is sorted only when its order parameter λ changes (targeting.ts
  * rankingFor), the churn ranking once per value column; after that a policy is O(log n), the matrix O(1), the
- * churn-ranked optimum and EMP one O(n) pass each and the curves O(points).
+ * churn-ranked optimum and EMP one O(n) pass each when the economics change (kept while only the policy moves) and
+ * the curves O(points).
  */
 
 import { businessMatrix, type BusinessMatrix } from "./business-matrix.js";
@@ -92,6 +93,22 @@ const FLAT_COLUMNS = new WeakMap<CampaignData, { value: number; columns: Custome
 const OWN_COLUMNS = new WeakMap<CampaignData, CustomerColumns>();
 const CHURN_RANKINGS = new WeakMap<CustomerColumns, Ranking>();
 const SCORE_CUTS = new WeakMap<CustomerColumns, PolicySums>();
+/** Results that depend on the economics only, kept for the last economics per ranking or column set. */
+const CHURN_OPTIMA = new WeakMap<Ranking, { key: string; policy: Policy }>();
+const EMPS = new WeakMap<CustomerColumns, { key: string; emp: EmpResult }>();
+
+/** The economics as a key: a policy moved by hand leaves it unchanged, so the O(n) results above are reused. */
+const economicsKey = (e: CampaignSettings) => `${e.costModel}|${e.couponCost}|${e.contactCost}|${e.acceptance}`;
+
+/** The churn ranking's optimum (an O(n) scan: its order is not the expected-profit order), once per economics. */
+function churnOptimumOf(r: Ranking, s: CampaignSettings): Policy {
+  const key = economicsKey(s);
+  const cached = CHURN_OPTIMA.get(r);
+  if (cached?.key === key) return cached.policy;
+  const policy = bestPolicy(r, s);
+  CHURN_OPTIMA.set(r, { key, policy });
+  return policy;
+}
 
 /** Throws naming the first invalid setting. */
 export function checkSettings(s: CampaignSettings, n: number): CampaignSettings {
@@ -163,7 +180,7 @@ export function campaign(data: CampaignData, settings: CampaignSettings, { point
     churnRanking,
     chosen,
     optimum,
-    churnOptimum: bestPolicy(churnRanking, s),
+    churnOptimum: churnOptimumOf(churnRanking, s),
     churnAtChosen: policyAtCustomers(churnRanking, chosen.customers, s),
     budgetLimit,
     nobody: policyAtPoint(ranking, 0, s),
@@ -182,7 +199,12 @@ export function campaign(data: CampaignData, settings: CampaignSettings, { point
  * per column set; each call after that is one pass over the distinct scores.
  */
 export function campaignEmp(state: Pick<CampaignState, "columns" | "settings">): EmpResult {
+  const key = economicsKey(state.settings);
+  const cached = EMPS.get(state.columns);
+  if (cached?.key === key) return cached.emp;
   const cuts = SCORE_CUTS.get(state.columns) ?? scoreCuts(state.columns);
   SCORE_CUTS.set(state.columns, cuts);
-  return verbrakenEmp(cuts, state.settings, { basis: "observed", acceptance: state.settings.acceptance });
+  const emp = verbrakenEmp(cuts, state.settings, { basis: "observed", acceptance: state.settings.acceptance });
+  EMPS.set(state.columns, { key, emp });
+  return emp;
 }

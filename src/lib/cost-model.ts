@@ -16,8 +16,6 @@
  * expected (p in place of y); a single customer's expected profit is the form at K = 1, W = p, WV = p·V.
  */
 
-import type { Economics } from "./profit.js";
-
 export type CostModel = "gift" | "coupon";
 
 /** Plain-words names of the cost models, for controls and exported files. */
@@ -26,8 +24,14 @@ export const COST_MODEL_LABELS: Record<CostModel, string> = {
   coupon: "coupon paid only when redeemed (Verbraken et al. 2013)",
 };
 
-/** The economics of one offer: the existing slider fields without the flat value, plus the cost model. */
-export interface OfferEconomics extends Omit<Economics, "ltv"> {
+/** The economics of one offer. */
+export interface OfferEconomics {
+  /** cost of the offer to the business (the coupon's value, or the gift's) */
+  couponCost: number;
+  /** cost of contacting one customer (message, call) */
+  contactCost: number;
+  /** probability that a would-be churner who gets the offer stays */
+  acceptance: number;
   costModel: CostModel;
 }
 

@@ -5,7 +5,6 @@
  * Every option is validated here, whether it comes from a module call or an iframe's URL: a bad value is an
  * EmbedOptionError that names the view, the option and what was expected, and the view renders nothing else.
  */
-import { DEFAULT_ECONOMICS, ECONOMICS_RANGES } from "./profit.js";
 
 export type Dataset = "telco" | "food";
 
@@ -57,36 +56,56 @@ const dataset: ParamSpec = {
   default: "telco",
   description: "telco (IBM Telco, 7,043 customers) or food (synthetic food-delivery base)",
 };
+/** The campaign views' options (src/lib/campaign.ts): the data set, the cost model, the value, the economics, the policy. */
 const economics: Record<string, ParamSpec> = {
-  ltv: { kind: "number", ...range("ltv"), default: DEFAULT_ECONOMICS.ltv, description: "customer lifetime value (₹)" },
+  dataset: {
+    kind: "choice",
+    values: ["food", "telco"],
+    default: "food",
+    description: "food (synthetic food-delivery base, ₹) or telco (IBM Telco subscribers, $)",
+  },
+  costModel: {
+    kind: "choice",
+    values: ["coupon", "gift"],
+    default: "coupon",
+    description: "coupon (paid only when redeemed, Verbraken et al.) or gift (every offer costs)",
+  },
+  value: {
+    kind: "choice",
+    values: ["customer", "flat"],
+    default: "customer",
+    description:
+      "each customer's own value (food: lifetime value; Telco: expected remaining revenue) or one flat value",
+  },
+  ltv: {
+    kind: "number",
+    min: 50,
+    max: 10_000,
+    default: 500,
+    description: "the flat value of every customer, with value=flat (₹ or $)",
+  },
   couponCost: {
     kind: "number",
-    ...range("couponCost"),
-    default: DEFAULT_ECONOMICS.couponCost,
-    description: "cost of the offer per targeted customer (₹)",
+    min: 1,
+    max: 500,
+    default: 50,
+    description: "cost of the offer (₹ or $)",
   },
-  contactCost: {
-    kind: "number",
-    ...range("contactCost"),
-    default: DEFAULT_ECONOMICS.contactCost,
-    description: "cost of contacting one customer (₹)",
-  },
+  contactCost: { kind: "number", min: 0, max: 50, default: 2, description: "cost of contacting one customer (₹ or $)" },
   acceptance: {
     kind: "number",
-    ...range("acceptance"),
-    default: DEFAULT_ECONOMICS.acceptance,
-    description: "probability that a would-be churner who gets the offer stays (0.01–1)",
+    min: 0.01,
+    max: 1,
+    default: 0.3,
+    description: "share of would-be churners who take the offer and stay (0.01–1)",
   },
-};
-function range(key: keyof typeof ECONOMICS_RANGES) {
-  return { min: ECONOMICS_RANGES[key].min, max: ECONOMICS_RANGES[key].max };
-}
-const threshold: ParamSpec = {
-  kind: "number",
-  min: 0,
-  max: 1,
-  description:
-    "targeting threshold: target customers with churn probability ≥ threshold (default: the profit-optimal one)",
+  customers: {
+    kind: "number",
+    min: 0,
+    max: 100_000_000,
+    integer: true,
+    description: "customers targeted, the top of the expected-profit ranking (default: the profit optimum)",
+  },
 };
 
 export const EMBED_VIEWS: readonly EmbedView[] = [
@@ -140,9 +159,10 @@ export const EMBED_VIEWS: readonly EmbedView[] = [
   {
     id: "profit-curve",
     exportName: "ProfitCurve",
-    title: "Profit curve with the optimal threshold",
-    summary: "Expected campaign profit (₹) at every targeting threshold on held-out calibrated scores (food delivery).",
-    params: { ...economics, threshold, width },
+    title: "Profit curve of a retention campaign",
+    summary:
+      "Expected profit by customers targeted, ranked by expected profit and by churn alone, with the optimum (₹ or $).",
+    params: { ...economics, width },
     frameHeight: 420,
   },
   {
@@ -156,9 +176,10 @@ export const EMBED_VIEWS: readonly EmbedView[] = [
   {
     id: "business-matrix",
     exportName: "BusinessMatrix",
-    title: "Business confusion matrix (₹)",
-    summary: "At a targeting threshold: saved customers, wasted budget, lost revenue and correctly ignored, in money.",
-    params: { ...economics, threshold, width },
+    title: "Business matrix of a retention campaign",
+    summary:
+      "Saved, lost despite the offer, missed, wasted and correctly left alone: customers and money adding up to the profit.",
+    params: { ...economics, width },
     frameHeight: 330,
   },
 ];

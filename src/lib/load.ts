@@ -8,7 +8,13 @@
 import { FileAttachment, resize, type FileAttachmentHandle } from "observablehq:stdlib";
 import { tableFromIPC, type Table } from "npm:apache-arrow";
 import { ARTIFACTS, jsonProblems, schemaProblems, type JsonArtifact, type TableArtifact } from "./artifacts.js";
-import { rankScores } from "./profit.js";
+import {
+  CAMPAIGN_SETUP,
+  campaignData,
+  foodCampaignData,
+  telcoValueModel,
+  type CampaignDataset,
+} from "./campaign-data.js";
 
 /** A lazily started load that is shared by every caller and retried after a failure. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -77,12 +83,13 @@ export function responsive(width: number | string | undefined, render: (width: n
 export type { Table };
 
 /**
- * The food-delivery base's held-out calibrated scores (oof_probability: each customer scored by a model that never
- * saw them) ranked once for every profit computation, with the labels.
+ * A data set's customers as a retention campaign prices them (src/lib/campaign-data.ts): food customers at their
+ * lifetime value, Telco subscribers at their expected remaining revenue (72 months, full revenue), with the page's
+ * setup. Loaded once per page.
  */
-export const foodScores = once(async () => {
-  const table = await foodCustomers();
-  const scores = numberColumn(table, "oof_probability");
-  const labels = numberColumn(table, "churned");
-  return { scores, labels, ranked: rankScores(scores, labels) };
+export const campaignDataset = (dataset: CampaignDataset) => (dataset === "telco" ? telcoCampaign() : foodCampaign());
+const foodCampaign = once(async () => ({ ...CAMPAIGN_SETUP.food, data: foodCampaignData(await foodCustomers()) }));
+const telcoCampaign = once(async () => {
+  const customers = await telcoCustomers();
+  return { ...CAMPAIGN_SETUP.telco, data: campaignData(customers, telcoValueModel(customers).values(), "churn") };
 });

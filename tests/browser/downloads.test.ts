@@ -38,7 +38,8 @@ const MIN_CHARTS: Record<string, number> = {
   "/telco/engagement": 5,
   "/telco/personas": 3,
   "/telco/ab-test": 6,
-  "/food/retention": 3,
+  "/food/retention": 4,
+  "/telco/retention": 4,
 };
 
 const RATE = ["customers", "churned", "churn_rate", "ci95_low", "ci95_high"];
@@ -84,7 +85,44 @@ const HEADERS: [RegExp, string[]][] = [
   ],
   [/^qini-(estimated|true-gain)$/, QINI],
   [/^uplift-vs-truth-by-stratum$/, ["stratum", "customers", "estimated_effect_pp", "true_effect_pp"]],
-  [/^profit-by-model$/, ["model", "point", "threshold", "customers_targeted", "share_targeted", "expected_profit_inr"]],
+  [/^(food|telco)-profit-by-model$/, ["group", "estimate", "ci95_low", "ci95_high"]],
+  [
+    /^food-profit-curve$/,
+    [
+      "customers_targeted",
+      "share_targeted",
+      "expected_profit_by_expected_profit_inr",
+      "expected_profit_by_churn_probability_inr",
+      "cost_model",
+      "value",
+      "offer_cost",
+      "contact_cost",
+      "acceptance",
+    ],
+  ],
+  [
+    /^telco-profit-curve$/,
+    [
+      "customers_targeted",
+      "share_targeted",
+      "expected_profit_by_expected_profit_usd",
+      "expected_profit_by_churn_probability_usd",
+      "cost_model",
+      "value",
+      "offer_cost",
+      "contact_cost",
+      "acceptance",
+    ],
+  ],
+  [
+    /^food-business-matrix$/,
+    ["cell", "would_churn", "targeted", "customers", "value_inr", "cost_inr", "net_inr", "basis", "parameters"],
+  ],
+  [
+    /^telco-business-matrix$/,
+    ["cell", "would_churn", "targeted", "customers", "value_usd", "cost_usd", "net_usd", "basis", "parameters"],
+  ],
+  [/^telco-survival-by-contract$/, ["contract", "tenure_months", "share_still_subscribed"]],
   [/^logistic-directions$/, ["feature", "true_coefficient", "logistic_estimate_per_sd", "direction_recovered"]],
 ];
 

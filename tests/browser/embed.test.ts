@@ -131,17 +131,17 @@ describe("embeds", () => {
     assert.deepEqual(got["customer-waterfall"], expected["customer-waterfall"]);
     assert.deepEqual(got["ab-comparison"], expected["ab-comparison"]);
     assert.deepEqual(got["business-matrix"], expected["business-matrix"]);
-    // The page also draws the threshold you chose; the curve and its optimum are the same numbers.
-    const { threshold: _chosen, ...pageCurve } = expected["profit-curve"];
+    // The page opens at the optimum, the embed's default policy: the same curve, optimum and churn-ranked optimum.
+    const pageCurve = expected["profit-curve"];
     assert.deepEqual(got["profit-curve"], pageCurve);
     // The Models page lists every feature; the embed asked for the top 12 (in the same order, same values).
     const siteFeatures = expected["global-shap"].features as [string, number][];
     assert.deepEqual(got["global-shap"].features, siteFeatures.slice(0, 12));
 
     // The matrix reads the same, cell by cell, as on the Retention page.
-    const cells = await page.locator("#business-matrix td[class^=rl-matrix]").allInnerTexts();
-    assert.equal(cells.length, 4);
-    assert.match(cells[0], /^Saved: [\d,]+ customers/);
+    const cells = await page.locator("#business-matrix td[data-cell]").allInnerTexts();
+    assert.equal(cells.length, 5);
+    assert.match(cells[0], /^Saved: accept and stay\s+[\d,]+ customers/);
 
     // The frames render the same views (the iframe is the site's own page, configured by its URL).
     // (Chromium does not render frames scrolled out of view: bring each into view first.)
@@ -162,7 +162,7 @@ describe("embeds", () => {
     );
     await page.locator("#frame-bad").scrollIntoViewIfNeeded();
     const error = page.frameLocator("#frame-bad").locator(".rl-embed-error");
-    assert.match(await error.innerText(), /option "ltv" is "abc": expected a number from 50 to 5000/);
+    assert.match(await error.innerText(), /option "ltv" is "abc": expected a number from 50 to 10000/);
 
     // The frames report their content height to the host page (collected from the start, see addInitScript).
     await page.waitForFunction(() => (window as unknown as { sizes: unknown[] }).sizes.length >= 2);
@@ -245,10 +245,11 @@ describe("embeds", () => {
     const svgText = await readDownload(await downloadOf(page, "#profit-curve", "svg"));
     const [, w, h] = svgText.match(/<svg[^>]* width="(\d+)" height="(\d+)"/)!.map(Number);
     assert.ok(w >= 320 && h >= 200, `svg ${w}×${h}`);
-    assert.match(svgText, /Expected campaign profit by targeting threshold/);
+    assert.match(svgText, /Expected campaign profit by customers targeted/);
     assert.match(svgText, /<path/);
     assert.ok(!svgText.includes("var(--"), "CSS variables are resolved to colours");
-    assert.match(svgText, /best ₹[\d,]+ at 0\.\d{3}/);
+    assert.match(svgText, /chosen = optimum: [\d,]+, ₹[\d.]+ lakh/);
+    assert.match(svgText, /Economics: coupon paid only when redeemed/); // the file states what it was made with
 
     const png = await readDownloadBytes(await downloadOf(page, "#profit-curve", "png"));
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
@@ -256,14 +257,18 @@ describe("embeds", () => {
     assert.ok(png.length > 10_000, `PNG has content (${png.length} bytes)`);
 
     const csv = (await readDownload(await downloadOf(page, "#profit-curve", "csv"))).split("\r\n");
-    assert.equal(csv[0], "threshold,customers_targeted,share_targeted,expected_profit_inr");
+    assert.equal(
+      csv[0],
+      "customers_targeted,share_targeted,expected_profit_by_expected_profit_inr,expected_profit_by_churn_probability_inr," +
+        "cost_model,value,offer_cost,contact_cost,acceptance",
+    );
     assert.equal(csv.filter(Boolean).length, 1 + 401);
     const curve = JSON.parse((await page.locator("#profit-curve .rl-chart").getAttribute("data-summary"))!);
     const best = Math.max(
       ...csv
         .slice(1)
         .filter(Boolean)
-        .map((l) => Number(l.split(",")[3])),
+        .map((l) => Number(l.split(",")[2])),
     );
     assert.ok(
       best <= curve.optimumProfit + 1e-6 && best > 0.97 * curve.optimumProfit,
@@ -275,11 +280,20 @@ describe("embeds", () => {
     for (const cell of await page.locator("#matrix td .rl-matrix-label").allInnerTexts())
       assert.ok(matrixSvg.includes(cell), cell);
     const matrixCsv = (await readDownload(await downloadOf(page, "#matrix", "csv"))).trim().split("\r\n");
-    assert.equal(matrixCsv[0], "cell,would_churn,targeted,customers,inr,description,threshold");
+    assert.equal(matrixCsv[0], "cell,would_churn,targeted,customers,value_inr,cost_inr,net_inr,basis,parameters");
     assert.deepEqual(
       matrixCsv.slice(1).map((l) => l.split(",")[0]),
-      ["saved", "lost_revenue", "wasted_budget", "correctly_ignored"],
+      ["saved", "lost_despite_offer", "missed_churners", "wasted_offers", "correctly_ignored", "profit"],
     );
+    // the nets add up to the profit row, and every row states the economics and the policy
+    const nets = matrixCsv.slice(1, -1).map((l) => Number(l.split(",")[6]));
+    const profit = Number(matrixCsv.at(-1)!.split(",")[6]);
+    assert.ok(Math.abs(nets.reduce((a, b) => a + b, 0) - profit) < 0.05, `${nets} vs ${profit}`);
+    assert.match(matrixCsv[1], /Economics: coupon paid only when redeemed.*Policy: the top [\d,]+ of 20,000/);
+    // the PNG is as wide as the SVG drawn for it (nothing clipped on the right)
+    const [, mw] = matrixSvg.match(/<svg[^>]* width="(\d+)"/)!.map(Number);
+    const matrixPng = await readDownloadBytes(await downloadOf(page, "#matrix", "png"));
+    assert.equal(matrixPng.readUInt32BE(16), 2 * mw);
     assert.deepEqual(watch.problems(), []);
     await page.close();
   });

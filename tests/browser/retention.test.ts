@@ -1,12 +1,63 @@
 /**
- * The retention-economics page against the production build: sliders drive the optimum and the matrix, the CSV
- * export is the ranked targeting list, offers are text, and the page stays clean and local.
+ * The Retention pages against the production build: one screen for one decision (controls, curve, policy, matrix in
+ * view together), every slider moving them and the offers together, the policy set on the curve, budgets, the
+ * targeting CSV priced by the formula written in it, the bootstrap comparison, the phone layout and the Telco page.
  *   DIST=<built site> node --import tsx --test tests/browser/retention.test.ts
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
+
+interface PanelSummary {
+  customers: number;
+  profit: number;
+  spend: number;
+  optimum: number;
+  churnAtChosen: number;
+  settings: Record<string, number | string>;
+}
+
+/** The panel's numbers, the curve's and the matrix's, as each view publishes them in data-summary. */
+async function summaries(page: Page) {
+  // a string: a function would be compiled by the test runner, which may wrap it in helpers the page lacks
+  const [panel, curve, matrix] = (await page.evaluate(
+    `[".rl-campaign", "#profit-curve .rl-chart", "#matrix .rl-chart"].map((s) => JSON.parse(document.querySelector(s)?.dataset.summary ?? "null"))`,
+  )) as [
+    PanelSummary,
+    { chosen: number; optimumProfit: number },
+    { saved: number; lostDespiteOffer: number; nets: number[] },
+  ];
+  return { panel, curve, matrix };
+}
+
+/** Set a range input the way a drag ends: a new value and an input event. */
+async function slide(page: Page, label: string, value: number) {
+  await page.getByLabel(label, { exact: true }).evaluate((el, v) => {
+    (el as HTMLInputElement).value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+}
+
+/** The settled views (targeting list, offers) have caught up with the panel. */
+async function settled(page: Page) {
+  await page.waitForFunction(
+    () =>
+      !document.querySelector(".rl-campaign")?.hasAttribute("aria-busy") &&
+      document.querySelector<HTMLElement>("#download-csv")?.dataset.rows ===
+        String(JSON.parse(document.querySelector<HTMLElement>(".rl-campaign")?.dataset.summary ?? "{}").customers),
+  );
+}
+
+/** Every box lies inside the viewport (the user sees them without scrolling). */
+async function inView(page: Page, selectors: string[]) {
+  const height = page.viewportSize()!.height;
+  for (const selector of selectors) {
+    const box = (await page.locator(selector).first().boundingBox())!;
+    assert.ok(box, `${selector} is not rendered`);
+    assert.ok(box.y >= 0 && box.y + box.height <= height + 1, `${selector} spans ${box.y}–${box.y + box.height}`);
+  }
+}
 
 describe("food/retention", () => {
   let site: Site;
@@ -21,6 +72,7 @@ describe("food/retention", () => {
     watch = await watchPage(page);
     await page.goto(new URL("food/retention", site.url).href);
     await page.locator("#matrix table").waitFor({ timeout: 30_000 });
+    await settled(page);
   });
 
   after(async () => {
@@ -28,185 +80,207 @@ describe("food/retention", () => {
     await site?.stop();
   });
 
-  // textContent, not innerText: cards below the first screen are content-visibility: auto, and Chromium gives no
-  // innerText for a card it has not rendered yet. Tables' cells are read one by one (an Inputs.table holds a <style>).
-  const text = (selector: string) =>
-    page.locator(selector).evaluate((el) => (el.textContent ?? "").replace(/\s+/g, " ").trim());
-  const cells = (selector: string) =>
-    page.locator(selector).evaluate((el) => [...el.querySelectorAll("td")].map((td) => td.textContent).join(" | "));
-
-  /** Set a range input's number box (what a keyboard user types) and wait for the page to react. */
-  async function setNumber(label: string, value: number) {
-    const box = page.getByRole("spinbutton", { name: label });
-    await box.fill(String(value));
-    await box.press("Enter");
-    await box.dispatchEvent("input");
-  }
-
-  it("shows the empirical and theoretical optima at the default economics", async () => {
-    assert.match(await text("#kpi-theory"), /^0\.347$/); // (50 + 2) / (0.3 × 500)
-    const optimum = Number(await text("#kpi-optimum"));
-    assert.ok(optimum > 0.2 && optimum < 0.5, `optimum ${optimum}`);
-    assert.match(await text("#kpi-emp"), /₹/);
-    // The threshold slider starts at the optimum: the matrix is the optimum's policy.
-    assert.equal(await text("#chosen-targeted"), await text("#kpi-optimum-targeted"));
+  it("opens at the optimum by expected profit, with every customer's own value and the coupon model", async () => {
+    const { panel, curve, matrix } = await summaries(page);
+    assert.equal(panel.settings.valueMode, "customer");
+    assert.equal(panel.settings.costModel, "coupon");
+    assert.equal(panel.customers, panel.optimum);
+    assert.equal(curve.chosen, panel.customers);
+    // the value of ranking by expected profit: never less than the churn ranking at the same number of offers
+    assert.ok(panel.profit >= panel.churnAtChosen, `${panel.profit} vs ${panel.churnAtChosen}`);
+    // the honest matrix adds up to the profit shown
+    const sum = matrix.nets.reduce((a: number, b: number) => a + b, 0);
+    assert.ok(Math.abs(sum - panel.profit) < 1e-6 * Math.abs(panel.profit), `${sum} vs ${panel.profit}`);
+    assert.ok(Math.abs(matrix.saved / 0.3 - (matrix.saved + matrix.lostDespiteOffer)) < 1e-6 * matrix.saved);
+    const answer = await page.locator("#campaign-answer").innerText();
+    assert.match(answer, /Target [\d,]+ customers \([\d.]+%\) for an expected profit of ₹[\d.,]+ (lakh|crore)?/);
+    assert.match(answer, /EMP/);
   });
 
-  it("moving an economics slider changes the optimum and the matrix", async () => {
-    const optimumBefore = await text("#kpi-optimum");
-    const matrixBefore = await text("#matrix");
-    await setNumber("Acceptance probability", 0.6);
-    await page.waitForFunction(
-      (before) => document.querySelector("#kpi-optimum")?.textContent !== before,
-      optimumBefore,
-    );
-    assert.match(await text("#kpi-theory"), /^0\.173$/); // 52 / (0.6 × 500)
-    assert.ok(Number(await text("#kpi-optimum")) < Number(optimumBefore));
-    assert.notEqual(await text("#matrix"), matrixBefore);
+  it("keeps the economics, the curve, the chosen policy and the matrix on one screen at 1440 px", async () => {
+    await page.locator("#decision").evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await inView(page, [
+      ".rl-campaign-controls",
+      "#campaign-answer",
+      "#profit-curve svg[role=slider]",
+      "#matrix table",
+    ]);
   });
 
-  /** The settled views (model table, targeting list, offer cards) have caught up with the sliders. */
-  async function settled() {
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll(".rl-settling").length === 4 &&
-        document.querySelectorAll(".rl-settling[aria-busy]").length === 0 &&
-        document.querySelector<HTMLElement>("#download-csv")?.dataset.rows ===
-          document.querySelector("#chosen-targeted")?.textContent?.replace(/,/g, ""),
-    );
-  }
-
-  it("the threshold slider moves the matrix and the snap button returns to the optimum", async () => {
-    const optimum = await text("#kpi-optimum");
-    const targetedAtOptimum = await text("#chosen-targeted");
-    assert.match(await text("#threshold-card"), /following the optimum/);
-    await setNumber("Targeting threshold", 0.9);
-    await page.waitForFunction((t) => document.querySelector("#chosen-targeted")?.textContent !== t, targetedAtOptimum);
-    assert.match(await text("#matrix"), /Wasted budget/);
-    assert.match(await text("#threshold-card"), /At 0\.900 \(your choice\)/);
-    await page.getByRole("button", { name: /Snap to the empirical optimum/ }).click();
-    await page.waitForFunction((t) => document.querySelector("#chosen-targeted")?.textContent === t, targetedAtOptimum);
-    assert.equal(await text("#kpi-optimum"), optimum);
-    assert.match(await text("#threshold-card"), /following the optimum/);
+  it("a slider moves the curve, the policy, the matrix and the offers' amounts together, and they stay in view", async () => {
+    const before = await summaries(page);
+    assert.match(await page.locator("#offer-cards").innerText(), /₹50 off/);
+    await slide(page, "Offer cost (₹)", 100);
+    const after = await summaries(page);
+    assert.equal(after.panel.settings.couponCost, 100);
+    assert.notEqual(after.curve.optimumProfit, before.curve.optimumProfit);
+    assert.ok(after.panel.customers < before.panel.customers, "a dearer offer targets fewer customers");
+    assert.notDeepEqual(after.matrix.nets, before.matrix.nets);
+    await inView(page, [".rl-campaign-controls", "#profit-curve svg[role=slider]", "#matrix table"]);
+    await settled(page);
+    const offers = await page.locator("#offer-cards").innerText();
+    assert.match(offers, /₹100 off/);
+    assert.doesNotMatch(offers, /₹50 off|\{amount\}/);
+    await slide(page, "Offer cost (₹)", 50);
+    await settled(page);
   });
 
-  it("a threshold you chose stays when the economics change; the optimum moves and the matrix is repriced", async () => {
-    await setNumber("Targeting threshold", 0.5);
-    await page.waitForFunction(() =>
-      /At 0\.500 \(your choice\)/.test(document.querySelector("#threshold-card")?.textContent ?? ""),
-    );
-    const targeted = await text("#chosen-targeted");
-    const profit = await text("#chosen-profit");
-    const optimumBefore = await text("#kpi-optimum");
-    await setNumber("Customer LTV (₹)", 900);
-    await page.waitForFunction((o) => document.querySelector("#kpi-optimum")?.textContent !== o, optimumBefore);
-    await page.waitForFunction((p) => document.querySelector("#chosen-profit")?.textContent !== p, profit);
-    assert.equal(await text("#chosen-targeted"), targeted, "the same customers at the same threshold");
-    assert.match(await text("#threshold-card"), /At 0\.500 \(your choice\)/);
-    // The settled views follow: the list is the chosen threshold's, and nothing stays marked as updating.
-    await settled();
-    await page.getByRole("button", { name: /Snap to the empirical optimum/ }).click();
-    await page.waitForFunction(
-      (o) =>
-        document.querySelector("#chosen-targeted")?.textContent ===
-          document.querySelector("#kpi-optimum-targeted")?.textContent &&
-        document.querySelector("#kpi-optimum")?.textContent === o,
-      await text("#kpi-optimum"),
-    );
-    await setNumber("Customer LTV (₹)", 500);
-    await page.waitForFunction(
-      () =>
-        document.querySelector("#chosen-targeted")?.textContent ===
-          document.querySelector("#kpi-optimum-targeted")?.textContent &&
-        document.querySelector("#kpi-theory")?.textContent === "0.173",
-    );
+  it("a click on the curve sets the policy by hand; the keyboard moves it; Home targets nobody", async () => {
+    const svg = page.locator('#profit-curve svg[role="slider"]');
+    const box = (await svg.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
+    let { panel } = await summaries(page);
+    assert.equal(panel.settings.policy, "manual");
+    assert.ok(panel.customers > 0.15 * 20_000 && panel.customers < 0.35 * 20_000, `clicked at ${panel.customers}`);
+    assert.equal(await page.getByLabel("By hand (or click the curve)").isChecked(), true);
+    const clicked = panel.customers;
+    await svg.focus();
+    await page.keyboard.press("ArrowRight");
+    ({ panel } = await summaries(page));
+    assert.equal(panel.customers, clicked + 200); // 1% of 20,000
+    assert.equal(await svg.getAttribute("aria-valuenow"), String(panel.customers));
+    await page.keyboard.press("Home");
+    ({ panel } = await summaries(page));
+    assert.equal(panel.customers, 0);
+    assert.equal(panel.profit, 0);
+    await settled(page);
+    assert.equal(await page.locator("#download-csv").isDisabled(), true);
+    await page.getByLabel("The profit optimum").check();
+    ({ panel } = await summaries(page));
+    assert.equal(panel.customers, panel.optimum);
   });
 
-  it("the model comparison follows the economics once the sliders stop", async () => {
-    await settled();
-    const table = await cells("#model-table");
-    await setNumber("Coupon / offer cost (₹)", 120);
-    await page.waitForFunction(
-      (t) => [...document.querySelectorAll("#model-table td")].map((td) => td.textContent).join(" | ") !== t,
-      table,
-    );
-    await settled();
-    await setNumber("Coupon / offer cost (₹)", 50);
-    await page.waitForFunction(
-      (t) => [...document.querySelectorAll("#model-table td")].map((td) => td.textContent).join(" | ") === t,
-      table,
-    );
-    await settled();
+  it("a money budget buys what it can afford, and never more than the optimum", async () => {
+    await page.getByLabel("Within a money budget").check();
+    const box = page.getByLabel("Budget (₹)");
+    await box.fill("10000");
+    let { panel } = await summaries(page);
+    assert.equal(panel.settings.policy, "budget");
+    assert.ok(panel.spend <= 10_000 + 1e-6 && panel.spend > 10_000 - 60, `spend ${panel.spend}`);
+    await box.fill("100000000");
+    ({ panel } = await summaries(page));
+    assert.equal(panel.customers, panel.optimum);
+    assert.match(await page.locator("#campaign-answer").innerText(), /past the optimum each further offer loses money/);
+    await page.getByLabel("The profit optimum").check();
+    await settled(page);
   });
 
-  it("downloads the targeting list as CSV, header first, sorted by expected profit", async () => {
-    await settled();
+  it("downloads the targeting list in expected-profit order, each row priced by the formula with the file's economics", async () => {
+    await settled(page);
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-csv").click()]);
-    const stream = await download.createReadStream();
     let csv = "";
-    for await (const chunk of stream) csv += chunk;
+    for await (const chunk of await download.createReadStream()) csv += chunk;
     const lines = csv.trimEnd().split("\r\n");
-    assert.equal(lines[0], "rank,customer_id,churn_probability,expected_profit_inr,drivers,offer_text,offer_source");
-    const expected = Number((await text("#chosen-targeted")).replace(/,/g, ""));
-    assert.equal(lines.length - 1, expected);
-    assert.ok(expected > 10);
-    // expected_profit_inr is the 4th field; the drivers and offer fields after it may be quoted.
-    const profits = lines.slice(1).map((line) => Number(line.split(",")[3]));
-    for (let i = 1; i < profits.length; i++) assert.ok(profits[i] <= profits[i - 1], `row ${i + 1} out of order`);
+    const header = lines[0].split(",");
+    assert.deepEqual(header.slice(0, 11), [
+      "rank",
+      "customer_id",
+      "churn_probability",
+      "value_inr",
+      "expected_profit_inr",
+      "cost_model",
+      "offer_cost_inr",
+      "contact_cost_inr",
+      "acceptance",
+      "value_mode",
+      "drivers",
+    ]);
+    const { panel } = await summaries(page);
+    assert.equal(lines.length - 1, panel.customers);
+    let previous = Infinity;
+    for (const line of lines.slice(1)) {
+      const f = line.split(",");
+      const [p, v, profit, model, d, c, g] = [
+        Number(f[2]),
+        Number(f[3]),
+        Number(f[4]),
+        f[5],
+        Number(f[6]),
+        Number(f[7]),
+        Number(f[8]),
+      ];
+      assert.equal(model, "coupon");
+      const formula = p * g * (v - d) - (1 - p) * d - c;
+      assert.ok(Math.abs(formula - profit) <= 0.005 + 1e-9, `${line}: formula ${formula}`);
+      assert.ok(profit <= previous + 0.01, `out of order at ${f[0]}`);
+      previous = profit;
+    }
     assert.match(lines[1], /^1,FD\d+,/);
-    // The table shows the first 1,000 of the list (the CSV has them all), in the same order.
-    if (expected > 1000)
-      assert.match(await text("#target-list"), /shows the 1,000 highest of [\d,]+ targeted customers/);
-    const firstRow = page.locator("#target-list table tbody tr").first();
-    const first = await firstRow.evaluate((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent));
-    assert.deepEqual(first.filter(Boolean).slice(0, 2), ["1", lines[1].split(",")[1]]);
+    assert.match(lines[1], /Policy: the top [\d,]+ of 20,000 customers/);
+    assert.doesNotMatch(csv, /\{amount\}/);
   });
 
-  it("renders offers as text with their provenance", async () => {
+  it("renders offers as text with their provenance and the offer cost", async () => {
     const cards = page.locator(".rl-offer-card");
     assert.equal(await cards.count(), 5);
     const quote = cards.first().locator(".rl-offer-text");
-    assert.ok(((await quote.textContent()) ?? "").length > 0);
+    assert.match((await quote.textContent()) ?? "", /₹50/);
     assert.equal(await quote.locator("*").count(), 0); // no element parsed out of the offer text
     assert.match((await cards.first().textContent()) ?? "", /LLM|cache|Fallback/);
   });
 
-  it("the profit curve has a tooltip, by pointer and by keyboard", async () => {
-    const svg = page.locator("#profit-curve svg.rl-profit-curve");
-    const tip = page.locator('#profit-curve g[aria-label="tip"]');
-    const summary = JSON.parse((await page.locator("#profit-curve .rl-chart").getAttribute("data-summary")) ?? "{}");
-    // Keyboard: focus shows the optimum's sample; arrows move one sample (1/400) at a time.
-    await svg.focus();
-    assert.equal(await tip.getAttribute("display"), null);
-    const at = async () => Number(/threshold\s+([\d.]+)/.exec((await tip.textContent()) ?? "")?.[1]);
-    const start = await at();
-    assert.ok(Math.abs(start - summary.optimum) <= 0.0025, `tip at ${start}, optimum ${summary.optimum}`);
-    await page.keyboard.press("ArrowRight");
-    // The tip shows three decimals of a 1/400 grid: allow the rounding.
-    assert.ok(Math.abs((await at()) - start - 0.0025) <= 0.001);
-    await page.keyboard.press("Shift+ArrowLeft");
-    assert.ok(Math.abs((await at()) - start + 0.0225) <= 0.001);
-    assert.match(
-      (await tip.textContent()) ?? "",
-      /expected profit\s+−?₹[\d,]+customers targeted\s+[\d,]+share targeted\s+[\d.]+%/,
-    );
-    await page.keyboard.press("Escape");
-    assert.equal(await tip.getAttribute("display"), "none");
-    // Pointer: hovering the plot area at x shows the sample there.
-    const box = (await svg.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-    assert.equal(await tip.getAttribute("display"), null);
-    assert.ok((await at()) > 0.3 && (await at()) < 0.7);
-    await page.mouse.move(0, 0);
-    assert.equal(await tip.getAttribute("display"), "none");
-  });
-
-  it("compares the models and shows the logistic directions", async () => {
-    assert.match(await text("#model-table"), /Calibrated XGBoost/);
+  it("compares the models with bootstrap intervals once they are computed", async () => {
+    await page.locator("#model-comparison table").waitFor({ timeout: 60_000 });
+    const rows = await page.locator("#model-comparison table tbody tr").allInnerTexts();
+    assert.equal(rows.length, 4);
+    assert.match(rows[0], /Calibrated XGBoost/);
     assert.match(await page.locator("body").innerText(), /recovers the direction of \d+ of \d+/);
   });
 
   it("logged no console error and made no non-local request", () => {
     assert.deepEqual(watch.problems(), []);
+  });
+});
+
+describe("retention pages at phone width and in dollars", () => {
+  let site: Site;
+  let browser: Browser;
+
+  before(async () => {
+    site = await startSite({ dist: process.env.DIST });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
+
+  it("at 375 px a summary bar stays on screen and follows the sliders", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    const watch = await watchPage(page);
+    await page.goto(new URL("food/retention", site.url).href);
+    await page.locator("#matrix table").waitFor({ timeout: 30_000 });
+    const bar = page.locator(".rl-campaign-bar");
+    const acceptance = page.getByLabel("Acceptance: churners who take the offer and stay");
+    await acceptance.scrollIntoViewIfNeeded();
+    const before = await bar.innerText();
+    await slide(page, "Acceptance: churners who take the offer and stay", 0.6);
+    const after = await bar.innerText();
+    assert.notEqual(after, before);
+    assert.match(after, /^Target [\d,]+ · ₹[\d.,]+ (lakh |crore )?expected$/);
+    await inView(page, [".rl-campaign-bar"]);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `the page scrolls sideways: ${width}px`);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("the Telco page prices subscribers by their remaining revenue, in dollars, and the horizon re-prices them", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const watch = await watchPage(page);
+    await page.goto(new URL("telco/retention", site.url).href);
+    await page.locator("#matrix table").waitFor({ timeout: 30_000 });
+    const { panel } = await summaries(page);
+    assert.match(await page.locator("#campaign-answer").innerText(), /expected profit of \$[\d.,]+[kM]?/);
+    assert.equal(panel.settings.valueMode, "customer");
+    await slide(page, "Months counted", 12);
+    const shorter = (await summaries(page)).panel;
+    assert.ok(shorter.profit < panel.profit, `12 months ${shorter.profit} vs 72 months ${panel.profit}`);
+    assert.ok(shorter.customers < panel.customers);
+    assert.match(await page.locator("body").innerText(), /Months still to pay at tenure 1/);
+    await page.locator("#model-comparison table").waitFor({ timeout: 60_000 });
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
   });
 });

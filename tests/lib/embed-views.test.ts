@@ -12,7 +12,7 @@ import {
   moduleUrl,
   nonDefaultOptions,
 } from "../../src/lib/embed-views.js";
-import { DEFAULT_ECONOMICS } from "../../src/lib/profit.js";
+import { CAMPAIGN_SETUP } from "../../src/lib/campaign-data.js";
 
 const BASE = "https://retention.example.com/";
 
@@ -28,13 +28,17 @@ describe("the embeddable views", () => {
 });
 
 describe("checkEmbedOptions", () => {
-  it("fills in the defaults (the Retention page's economics; the optimum when no threshold)", () => {
+  it("fills in the defaults (the food Retention page's economics; the optimum when no number of customers)", () => {
+    const d = CAMPAIGN_SETUP.food.defaults;
     assert.deepEqual(checkEmbedOptions("profit-curve"), {
-      ltv: DEFAULT_ECONOMICS.ltv,
-      couponCost: DEFAULT_ECONOMICS.couponCost,
-      contactCost: DEFAULT_ECONOMICS.contactCost,
-      acceptance: DEFAULT_ECONOMICS.acceptance,
-      threshold: undefined,
+      dataset: "food",
+      costModel: d.costModel,
+      value: d.valueMode,
+      ltv: d.flatValue,
+      couponCost: d.couponCost,
+      contactCost: d.contactCost,
+      acceptance: d.acceptance,
+      customers: undefined,
       width: undefined,
     });
     assert.deepEqual(checkEmbedOptions("customer-waterfall"), { customer: "7590-VHVEG", top: 8, width: undefined });
@@ -55,9 +59,11 @@ describe("checkEmbedOptions", () => {
 
   it("names the view, the option and what was expected", () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ["profit-curve", { ltv: "abc" }, /profit-curve: option "ltv" is "abc": expected a number from 50 to 5000/],
+      ["profit-curve", { ltv: "abc" }, /profit-curve: option "ltv" is "abc": expected a number from 50 to 10000/],
       ["profit-curve", { acceptance: 0 }, /option "acceptance" is 0: expected a number from 0.01 to 1/],
-      ["profit-curve", { threshold: 1.5 }, /option "threshold" is 1.5: expected a number from 0 to 1/],
+      ["profit-curve", { customers: 2.5 }, /option "customers" is 2.5: expected a whole number from 0 to 100000000/],
+      ["business-matrix", { costModel: "free" }, /option "costModel" is "free": expected one of coupon, gift/],
+      ["profit-curve", { threshold: 0.3 }, /option "threshold" is not an option of this view/],
       ["global-shap", { top: 2.5 }, /option "top" is 2.5: expected a whole number from 1 to 30/],
       ["global-shap", { dataset: "bank" }, /option "dataset" is "bank": expected one of telco, food/],
       ["customer-waterfall", { customer: "<script>" }, /option "customer" is "<script>": expected a Telco customer ID/],

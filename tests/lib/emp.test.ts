@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { scoreCuts, verbrakenEmp } from "../../src/lib/emp.js";
 import { logGamma, regularizedBeta } from "../../src/lib/incomplete-beta.js";
-import { expectedMaximumProfit, rankScores } from "../../src/lib/profit.js";
 import type { OfferEconomics } from "../../src/lib/cost-model.js";
 
 interface Reference {
@@ -118,16 +117,5 @@ describe("verbrakenEmp with a value per customer (the customer-dependent general
   it("is zero when no cut ever pays", () => {
     const e: Omit<OfferEconomics, "acceptance"> = { couponCost: 5000, contactCost: 3, costModel: "gift" };
     assert.deepEqual([verbrakenEmp(cuts, e).emp, verbrakenEmp(cuts, e).empFraction], [0, 0]);
-  });
-});
-
-describe("the gift model with one flat value", () => {
-  it("agrees with profit.ts, the arithmetic the page shows today (its EMP integrates on a 400-point grid)", () => {
-    const { scores, classes } = reference.cases.medium;
-    const old = expectedMaximumProfit(rankScores(scores, classes), { ltv: 500, couponCost: 50, contactCost: 2 });
-    const cuts = scoreCuts({ probability: scores, value: scores.map(() => 500), churned: classes });
-    const got = verbrakenEmp(cuts, { couponCost: 50, contactCost: 2, costModel: "gift" });
-    near(got.emp, old.perCustomer, 1e-3, "EMP");
-    near(got.empFraction, old.fraction, 1e-3, "EMP fraction");
   });
 });
