@@ -41,6 +41,33 @@ describe("audit schema", () => {
         { rows: 812, dataset: "food", model: "xgboost", threshold: 0.42, policy: "optimum", ltv: 2400 },
       ],
       ["whatif_run", { customer: "7590-VHVEG", tenure: 24, contract: "Two year", churn_before: 0.61 }],
+      [
+        "economics_changed",
+        {
+          dataset: "telco",
+          cost_model: "coupon",
+          value_mode: "customer",
+          coupon_cost: 50,
+          contact_cost: 2,
+          acceptance: 0.3,
+        },
+      ],
+      [
+        "policy_changed",
+        { policy: "budget", customers: 1890, budget: 100000, dataset: "food", model: "oof_probability" },
+      ],
+      [
+        "list_exported",
+        {
+          rows: 18126,
+          dataset: "food",
+          policy: "optimum",
+          customers: 18126,
+          cost_model: "gift",
+          value_mode: "flat",
+          ltv: 500,
+        },
+      ],
     ];
     for (const [event, detail] of decisions) {
       const checked = checkAuditEvent({ id: ID, event, page: "/food/retention", detail });
@@ -55,6 +82,9 @@ describe("audit schema", () => {
       [{ id: ID, event: "customer_opened", detail: { customer: "bob@example.com" } }, /customer_opened\.customer/],
       [{ id: ID, event: "filter_changed", detail: { filter: "x", value: "call me on 0123" } }, /value/],
       [{ id: ID, event: "threshold_changed", detail: { threshold: 1.5 } }, /threshold: 1\.5 is outside \[0, 1\]/],
+      [{ id: ID, event: "policy_changed", detail: { policy: "all", customers: 3 } }, /policy: "all" is not one of/],
+      [{ id: ID, event: "policy_changed", detail: { policy: "manual" } }, /customers/],
+      [{ id: ID, event: "economics_changed", detail: { cost_model: "free" } }, /cost_model: "free" is not one of/],
       [{ id: ID, event: "whatif_run", detail: { customer: "1", tenure: 2.5 } }, /tenure: 2\.5 is not an integer/],
       [{ id: ID, event: "list_exported", detail: { rows: Number.NaN } }, /rows: NaN is not a finite number/],
       [{ id: ID, event: "chart_downloaded", detail: { chart: "c", format: "exe" } }, /format: "exe" is not one of/],
