@@ -151,7 +151,7 @@ export function churnRankingOf(columns: CustomerColumns): Ranking {
 /** Every number of one decision. */
 export function campaign(data: CampaignData, settings: CampaignSettings, { points = 400 } = {}): CampaignState {
   const n = data.probability.length;
-  const s = checkSettings(settings, n);
+  const s = checkSettings({ ...settings }, n); // a snapshot: the panel edits its settings in place
   const columns = campaignColumns(data, s);
   const ranking = rankingFor(columns, s);
   const churnRanking = churnRankingOf(columns);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
+import { launchBrowser, readAuditRecords, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
 
 interface PanelSummary {
   customers: number;
@@ -225,6 +225,24 @@ describe("food/retention", () => {
     assert.equal(rows.length, 4);
     assert.match(rows[0], /Calibrated XGBoost/);
     assert.match(await page.locator("body").innerText(), /recovers the direction of \d+ of \d+/);
+  });
+
+  it("recorded each settled decision with its parameters in the audit trail", async () => {
+    const wanted = (records: Record<string, unknown>[]) =>
+      records.some(
+        (r) => r.event === "economics_changed" && (r.detail as Record<string, unknown>).coupon_cost === 100,
+      ) &&
+      records.some((r) => r.event === "policy_changed" && (r.detail as Record<string, unknown>).policy === "budget") &&
+      records.some((r) => r.event === "list_exported" && (r.detail as Record<string, unknown>).cost_model === "coupon");
+    let records: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && !wanted(records); i++) {
+      records = await readAuditRecords(site.auditDir);
+      if (!wanted(records)) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(wanted(records), JSON.stringify(records.map((r) => [r.event, r.detail])));
+    const policy = records.find((r) => r.event === "policy_changed")!.detail as Record<string, unknown>;
+    assert.equal(policy.dataset, "food");
+    assert.equal(typeof policy.customers, "number");
   });
 
   it("logged no console error and made no non-local request", () => {
