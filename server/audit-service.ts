@@ -172,6 +172,11 @@ export function startAuditService(options: AuditServiceOptions): Promise<AuditSe
     });
   });
 
+  // Longer than nginx keeps an idle upstream connection (keepalive_timeout 30s in
+  // nginx/templates/retention-lab/audit-service.conf.template): the proxy, not the service, closes idle connections,
+  // so nginx never sends a request on a connection the service is closing (a 502 under load).
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

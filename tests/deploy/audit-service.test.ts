@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { randomUUID } from "node:crypto";
 import { readAuditRecords, startAuditProcess, startSite, type AuditProcess, type Site } from "../browser/harness.js";
+import { optionsFromEnv, startAuditService } from "../../server/audit-service.js";
 import { root } from "./render.js";
 
 let work: string;
@@ -482,5 +483,22 @@ describe("N accepted events give N valid lines across restarts", () => {
     console.log(
       `# restarts: ${accepted.size} events accepted (${retried} after a retry), ${stored.size} stored, ${repeats} stored twice, ${shipped.length} lines shipped`,
     );
+  });
+});
+
+describe("audit service behind nginx: kept-alive connections", () => {
+  it("keeps an idle connection open longer than nginx does, so nginx never reuses one the service is closing", async () => {
+    const template = readFileSync("nginx/templates/retention-lab/audit-service.conf.template", "utf8");
+    const nginxSeconds = Number(/keepalive_timeout\s+(\d+)s;/.exec(template)?.[1]);
+    assert.ok(nginxSeconds > 0, "the upstream block sets keepalive_timeout");
+    const dir = await mkdtemp(join(tmpdir(), "audit-keepalive-"));
+    const service = await startAuditService({ ...optionsFromEnv({ AUDIT_DIR: dir }), host: "127.0.0.1", port: 0 });
+    try {
+      assert.ok(service.server.keepAliveTimeout > 1000 * nginxSeconds, `${service.server.keepAliveTimeout} ms`);
+      assert.ok(service.server.headersTimeout > service.server.keepAliveTimeout);
+    } finally {
+      await service.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
