@@ -4,6 +4,7 @@
  * into one folder that the pages attach (src/data/ for the site). Deterministic for given inputs and seed: no clock,
  * no unseeded randomness in anything it writes.
  */
+import { foodSummary, telcoSummary } from "../src/lib/summaries.js";
 import type { ModelArtifacts } from "../models/pipeline.js";
 import { ARTIFACTS, type FoodCustomerRow, type MessageRow, type TelcoCustomerRow } from "../src/lib/artifacts.js";
 import { specFor, type RawRow } from "../src/lib/features.js";
@@ -197,6 +198,7 @@ async function telcoStage(options: RunOptions, pub: Publication, log: (line: str
   pub.table(ARTIFACTS.telcoCustomers, withScores(model, rows) satisfies TelcoCustomerRow[]);
   pub.table(ARTIFACTS.telcoNudges, messageRows(model.ids, messages));
   pub.json(ARTIFACTS.telcoAbTruth, telcoGroundTruth(rows));
+  pub.json(ARTIFACTS.telcoSummary, telcoSummary(rows, model.probability));
   return { rows: rows.length, sha256: telco.sha256, source: telco.source, nudges: summary.bySource };
 }
 
@@ -231,6 +233,7 @@ async function foodStage(options: RunOptions, pub: Publication, log: (line: stri
   pub.table(ARTIFACTS.foodCustomers, withScores(model, rows) satisfies FoodCustomerRow[]);
   pub.table(ARTIFACTS.foodOffers, messageRows(model.ids, messages));
   pub.json(ARTIFACTS.foodTruth, FOOD_TRUTH);
+  pub.json(ARTIFACTS.foodSummary, foodSummary(rows, model.probability));
   return { rows: rows.length, offers: summary.bySource };
 }
 

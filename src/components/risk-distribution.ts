@@ -6,51 +6,13 @@ import { percent as pct, count as int } from "../lib/format.js";
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 import type { Dataset } from "../lib/embed-views.js";
-import { DEFAULT_CUTOFFS, TIERS, riskTier, type RiskTier } from "../lib/tiers.js";
+import { DEFAULT_CUTOFFS, TIERS, type RiskTier } from "../lib/tiers.js";
+import { riskDistributionData, type RiskBin, type RiskDistributionData } from "../lib/summaries.js";
 
-export interface RiskBin {
-  lo: number;
-  hi: number;
-  tier: RiskTier;
-  customers: number;
-}
-
-export interface RiskDistributionData {
-  dataset: Dataset;
-  n: number;
-  mean: number;
-  counts: Record<RiskTier, number>;
-  bins: RiskBin[];
-  /** the customer to mark, if any */
-  marker?: { id: string; probability: number };
-}
-
-const BIN = 0.05; // 20 bins; the tier cut-offs (0.2, 0.5) fall on bin edges
 const TIER_COLORS: Record<RiskTier, string> = { low: "#67a9cf", medium: "#ef8a62", high: "#b2182b" };
 const NAMES: Record<Dataset, string> = { telco: "Telco customers", food: "Food-delivery customers" };
 
-/** Histogram bins and tier counts of calibrated probabilities. */
-export function riskDistributionData(dataset: Dataset, probabilities: ArrayLike<number>): RiskDistributionData {
-  const bins: RiskBin[] = Array.from({ length: Math.round(1 / BIN) }, (_, i) => {
-    const lo = +(i * BIN).toFixed(2);
-    return { lo, hi: +(lo + BIN).toFixed(2), tier: riskTier(lo), customers: 0 };
-  });
-  const counts: Record<RiskTier, number> = { low: 0, medium: 0, high: 0 };
-  let sum = 0;
-  for (let i = 0; i < probabilities.length; i++) {
-    const p = probabilities[i];
-    counts[riskTier(p)]++;
-    sum += p;
-    bins[Math.min(bins.length - 1, Math.floor(p / BIN))].customers++;
-  }
-  return {
-    dataset,
-    n: probabilities.length,
-    mean: probabilities.length ? sum / probabilities.length : 0,
-    counts,
-    bins,
-  };
-}
+export { riskDistributionData, type RiskBin, type RiskDistributionData };
 
 /** The histogram with tier colours, the cut-offs, and an optional customer marker; with downloads. */
 export function riskDistributionView(

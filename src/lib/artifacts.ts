@@ -5,6 +5,7 @@
  * (src/lib/data.ts checks the schema on load), and the type checker holds both sides to the same row types.
  * Browser-safe: no Node imports (types from the model side are erased).
  */
+import type { FoodSummary, TelcoSummary } from "./summaries.js";
 import type { ModelMetrics } from "../../models/pipeline.js";
 import type { FoodTruth } from "../../data-loaders/food/truth.js";
 import type { TelcoGroundTruth } from "../../data-loaders/telco/enrich.js";
@@ -148,6 +149,18 @@ export const ARTIFACTS = {
   foodTrees: treesArtifact("food"),
   foodOnnx: { kind: "binary", path: "food/model.onnx", description: "the food-delivery model for onnxruntime-web" },
   foodModel: { kind: "binary", path: "food/model.json", description: "the food booster as XGBoost saved it" },
+  telcoSummary: {
+    kind: "json",
+    path: "telco/summary.json",
+    required: ["kpi", "contract", "persona", "tenure", "risk"],
+    description: "the Overview's figures of the Telco customers (src/lib/summaries.ts)",
+  } satisfies JsonArtifact<TelcoSummary>,
+  foodSummary: {
+    kind: "json",
+    path: "food/summary.json",
+    required: ["kpi", "recency", "cityTier", "risk"],
+    description: "the Overview's figures of the food-delivery customers (src/lib/summaries.ts)",
+  } satisfies JsonArtifact<FoodSummary>,
   foodTruth: {
     kind: "json",
     path: "food/truth.json",

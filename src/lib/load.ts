@@ -52,6 +52,8 @@ export const foodCustomers = once(() => readTable(A.foodCustomers, FileAttachmen
 export const foodOffers = once(() => readTable(A.foodOffers, FileAttachment("../data/food/offers.arrow")));
 export const abTruth = once(() => readJson(A.telcoAbTruth, FileAttachment("../data/telco/ab-truth.json")));
 export const manifest = once(() => readJson(A.manifest, FileAttachment("../data/manifest.json")));
+export const telcoSummary = once(() => readJson(A.telcoSummary, FileAttachment("../data/telco/summary.json")));
+export const foodSummary = once(() => readJson(A.foodSummary, FileAttachment("../data/food/summary.json")));
 export const telcoTrees = once(() => readJson(A.telcoTrees, FileAttachment("../data/telco/trees.json")));
 const telcoMetrics = once(() => readJson(A.telcoMetrics, FileAttachment("../data/telco/metrics.json")));
 const foodMetrics = once(() => readJson(A.foodMetrics, FileAttachment("../data/food/metrics.json")));
