@@ -7,7 +7,8 @@ import { formatValue, percent } from "../lib/whatif.js";
 
 type Record_ = Record<string, unknown>;
 
-function el<K extends keyof HTMLElementTagNameMap>(
+/** An element with attributes and children (text children become text nodes, never HTML). */
+export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
   ...children: (Node | string)[]

@@ -6,6 +6,9 @@
 import type { Table } from "npm:apache-arrow";
 import { saveBlob } from "../components/chart-export.js";
 import { behaviourFields, subscriptionFields, tierLabel } from "../components/customer-profile.js";
+import type { Status, TableRow } from "../components/customer-finder.js";
+import { decide, type DecisionInput } from "../lib/decision.js";
+import { percent } from "../lib/format.js";
 import type { Manifest, PublishedMetrics } from "../lib/artifacts.js";
 import { audit } from "../lib/audit.js";
 import { TELCO_SPEC, featureLayout, type RawRow } from "../lib/features.js";
@@ -26,6 +29,7 @@ import {
 export type Customer = Record<string, string | number | boolean> & {
   customer_id: string;
   probability: number;
+  oof_probability: number;
   risk_tier: RiskTier;
 };
 type Row = RawRow;
@@ -45,21 +49,66 @@ export function customerIndex(customers: Table, shap: Table, nudges: Table, tree
   };
 }
 
-/** Customers of a segment ("All" = any value), riskiest first. */
+/**
+ * Customers of a segment ("All" = any value) as table rows, riskiest first by the cross-fitted score (each customer
+ * scored by a model that never saw them), whose tier the tier filter uses.
+ */
 export function segment(
   customers: Customer[],
   filter: { persona: string; contract: string; tier: string; variant: string },
-): Customer[] {
+): TableRow[] {
   const keep = (value: unknown, wanted: string) => wanted === "All" || value === wanted;
   return customers
-    .filter(
-      (c) =>
-        keep(c.persona, filter.persona) &&
-        keep(c.contract, filter.contract) &&
-        keep(c.risk_tier, filter.tier) &&
-        keep(c.ab_variant, filter.variant),
+    .map(
+      (c): TableRow => ({
+        customer_id: c.customer_id,
+        persona: String(c.persona),
+        contract: String(c.contract),
+        tenure: Number(c.tenure),
+        monthly_charges: Number(c.monthly_charges),
+        score: c.oof_probability,
+        tier: riskTier(c.oof_probability),
+        ab_variant: String(c.ab_variant),
+      }),
     )
-    .sort((a, b) => b.probability - a.probability);
+    .filter(
+      (r) =>
+        keep(r.persona, filter.persona) &&
+        keep(r.contract, filter.contract) &&
+        keep(r.tier, filter.tier) &&
+        keep(r.ab_variant, filter.variant),
+    )
+    .sort((a, b) => b.score - a.score || (a.customer_id < b.customer_id ? -1 : 1));
+}
+
+/** What the page's status region says: no customer, an unknown ID, or the customer with the decision in a line. */
+export function statusOf(selectedId: string | null, customer: Customer | null, total: number): Status {
+  if (!selectedId) return { kind: "none" };
+  if (!customer) return { kind: "unknown", id: selectedId, total };
+  const d = decide(customer as unknown as DecisionInput);
+  const tenure = formatValue("tenure", customer.tenure as number);
+  return {
+    kind: "customer",
+    id: customer.customer_id,
+    summary:
+      `${customer.contract}, ${tenure} with us; churn probability ${percent(d.score)} (cross-fitted), ` +
+      `${d.targeted ? "targeted" : "not targeted"} at the ${percent(d.threshold, 0)} threshold.`,
+  };
+}
+
+/** The customer ID a page URL asks for: `?id=…`, or `?customer=…` (older links); null when neither is set. */
+export function idFromUrl(href: string): string | null {
+  const params = new URL(href).searchParams;
+  return (params.get("id") ?? params.get("customer"))?.trim() || null;
+}
+
+/** The same URL showing this customer (`?id=…`; the older `customer` parameter dropped), or none. */
+export function urlWithId(href: string, id: string | null): string {
+  const url = new URL(href);
+  url.searchParams.delete("customer");
+  if (id) url.searchParams.set("id", id);
+  else url.searchParams.delete("id");
+  return url.href;
 }
 
 export type ScorerState =

@@ -49,6 +49,25 @@ async function waterfall(page: Page, selector: string): Promise<WaterfallNumbers
   return { base: Number(base), probability: Number(probability), values: JSON.parse(values!) };
 }
 
+/** Exactly one status on the page, and it says `text`: nothing left over from an earlier state. */
+async function expectOneStatus(page: Page, text: RegExp) {
+  const status = page.locator("#customer-status");
+  assert.match((await status.textContent())!, text);
+  const stale = page.getByText(/No customer selected|No customer with ID/);
+  const left = await stale.count();
+  const current = (await status.textContent())!.match(/No customer/) ? 1 : 0;
+  assert.equal(left, current, "a stale status message is still on the page");
+}
+
+/** The customer's heading is in the viewport and has the focus. */
+async function expectInView(page: Page, id: string) {
+  const heading = page.locator("#customer-heading", { hasText: id });
+  await page.waitForFunction(() => document.activeElement?.id === "customer-heading");
+  const box = (await heading.boundingBox())!;
+  const height = page.viewportSize()!.height;
+  assert.ok(box.y >= 0 && box.y + box.height <= height, `heading at y=${box.y}, viewport height ${height}`);
+}
+
 const sum = (w: WaterfallNumbers) => w.base + w.values.reduce((s, v) => s + v, 0);
 
 /** The what-if panel once scored: ONNX and TreeSHAP probabilities. */
@@ -143,27 +162,89 @@ describe("customer insights page", () => {
     await page.close();
   });
 
-  it("the URL round-trips the selection; an unknown ID gets a clear message", async () => {
-    const { page, watch } = await open(`telco/customer?customer=${MONTHLY}`, 375);
+  it("no customer, then the example button: one status, the customer in view and focused, the URL updated", async () => {
+    const { page, watch } = await open("telco/customer");
+    const status = page.locator("#customer-status");
+    await page.locator('#customer-status[data-state="none"]').waitFor();
+    assert.match((await status.textContent())!, /No customer selected/);
+    await page.getByRole("button", { name: /Open an example customer/ }).click();
     await page.locator("#customer-heading", { hasText: MONTHLY }).waitFor();
-    // Open another customer from the search box, then from the table.
-    await page.getByLabel("Customer ID").fill(BLANK_TOTAL);
-    await page.getByRole("button", { name: "Open" }).click();
+    await page.locator('#customer-status[data-state="customer"]').waitFor();
+    await expectOneStatus(page, new RegExp(`Showing Customer ${MONTHLY}`));
+    await expectInView(page, MONTHLY);
+    assert.equal(new URL(page.url()).searchParams.get("id"), MONTHLY);
+    assert.equal(await page.getByLabel("Customer ID").inputValue(), MONTHLY);
+    await whatIfScores(page, "");
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("an unknown ID, then a valid one: the error gives way to the customer (one status at a time)", async () => {
+    const { page, watch } = await open("telco/customer");
+    await page.getByLabel("Customer ID").fill("nope");
+    await page.getByRole("button", { name: "Open", exact: true }).click();
+    await page.locator('#customer-status[data-state="unknown"]').waitFor();
+    await expectOneStatus(page, /No customer with ID “nope”/);
+    assert.equal(await page.locator("#customer-heading").isVisible(), false);
+    assert.equal(new URL(page.url()).searchParams.get("id"), "nope");
+    await page.getByLabel("Customer ID").fill(MONTHLY);
+    await page.getByLabel("Customer ID").press("Enter");
+    await page.locator('#customer-status[data-state="customer"]').waitFor();
+    await expectOneStatus(page, new RegExp(`Showing Customer ${MONTHLY}`));
+    await expectInView(page, MONTHLY);
+    await whatIfScores(page, "");
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  for (const width of [1440, 375]) {
+    it(`at ${width} px a click on any cell of a row opens that customer; Enter on its ID too; back and forward work`, async () => {
+      const { page, watch } = await open(`telco/customer?id=${MONTHLY}`, width);
+      await page.locator("#customer-heading", { hasText: MONTHLY }).waitFor();
+      // A click on a plain cell (the contract), not on the ID button.
+      const row = page.locator(".rl-customer-table tbody tr").nth(1);
+      const id = (await row.getAttribute("data-id"))!;
+      assert.notEqual(id, MONTHLY);
+      await row.locator("td").nth(1).click();
+      await page.locator("#customer-heading", { hasText: id }).waitFor();
+      await expectInView(page, id);
+      await expectOneStatus(page, new RegExp(`Showing Customer ${id}`));
+      assert.equal(new URL(page.url()).searchParams.get("id"), id);
+      assert.equal(await page.getByLabel("Customer ID").inputValue(), id);
+      assert.equal(await row.getAttribute("aria-current"), "true");
+      // The keyboard: the row's ID is a button.
+      const third = page.locator(".rl-customer-table tbody tr").nth(2);
+      const id3 = (await third.getAttribute("data-id"))!;
+      await third.getByRole("button", { name: id3 }).focus();
+      await page.keyboard.press("Enter");
+      await page.locator("#customer-heading", { hasText: id3 }).waitFor();
+      await expectInView(page, id3);
+      // Back twice: the row's customer, then the first one; forward: the row's customer again.
+      await page.goBack();
+      await page.locator("#customer-heading", { hasText: id }).waitFor();
+      assert.equal(await page.getByLabel("Customer ID").inputValue(), id);
+      await page.goBack();
+      await page.locator("#customer-heading", { hasText: MONTHLY }).waitFor();
+      await expectOneStatus(page, new RegExp(`Showing Customer ${MONTHLY}`));
+      await page.goForward();
+      await page.locator("#customer-heading", { hasText: id }).waitFor();
+      assert.equal(new URL(page.url()).searchParams.get("id"), id);
+      await whatIfScores(page, "");
+      assert.deepEqual(watch.problems(), []);
+      await page.close();
+    });
+  }
+
+  it("older ?customer= links still open the customer, and a fresh page on the URL shows the same one", async () => {
+    const { page, watch } = await open(`telco/customer?customer=${BLANK_TOTAL}`, 375);
     await page.locator("#customer-heading", { hasText: BLANK_TOTAL }).waitFor();
-    assert.equal(new URL(page.url()).searchParams.get("customer"), BLANK_TOTAL);
-    const firstRow = page.locator("form table tbody tr").first();
-    const id = (await firstRow.locator("td").nth(1).textContent())!.trim();
-    await firstRow.locator("input").check();
-    await page.locator("#customer-heading", { hasText: id }).waitFor();
-    assert.equal(new URL(page.url()).searchParams.get("customer"), id);
-    // A fresh page on that URL shows the same customer. (Navigate only once ONNX Runtime has loaded: leaving
-    // mid-download aborts the .wasm request, which the watcher rightly counts as a failed request.)
+    assert.equal(new URL(page.url()).searchParams.get("id"), BLANK_TOTAL);
+    // Navigate only once ONNX Runtime has loaded: leaving mid-download aborts the .wasm request, which the watcher
+    // rightly counts as a failed request.
     await whatIfScores(page, "");
     await page.goto(page.url());
-    await page.locator("#customer-heading", { hasText: id }).waitFor();
+    await page.locator("#customer-heading", { hasText: BLANK_TOTAL }).waitFor();
     await whatIfScores(page, "");
-    await page.goto(new URL("telco/customer?customer=0000-NOPE", site.url).href);
-    await page.getByText("No customer with ID “0000-NOPE”").waitFor();
     assert.deepEqual(watch.problems(), []);
     await page.close();
   });
