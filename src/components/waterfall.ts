@@ -35,7 +35,7 @@ export function waterfallChart(
   {
     width = 640,
     title = "Why this prediction?",
-    subtitle = "Contribution of each feature to the churn probability, in percentage points (SHAP)",
+    subtitle = "Each bar: how the customer's value of a feature moves the churn probability (SHAP), largest first, in percentage points",
     baseLabel = "Average customer",
     totalLabel = "This customer",
   }: WaterfallOptions = {},
@@ -64,24 +64,24 @@ export function waterfallChart(
       kind: "total",
     },
   ];
+  // Labels are never cut: they wrap onto as many lines as they need (lineWidth in ems), and rows grow to fit.
   const narrow = width < 520;
+  const lineWidth = narrow ? 11 : 22;
   const longest = Math.max(...bars.map((b) => b.label.length));
+  const lines = Math.max(1, ...bars.map((b) => Math.ceil(b.label.length / (1.7 * lineWidth))));
   const maxX = Math.max(...bars.map((b) => Math.max(b.x1, b.x2)));
   const chart = Plot.plot({
     title,
     subtitle,
     width,
-    height: 36 + 30 * bars.length,
-    marginLeft: Math.min(narrow ? 132 : 190, 12 + 6.5 * longest),
+    height: 40 + (narrow ? 16 + 11 * lines : 30) * bars.length,
+    marginLeft: Math.min(narrow ? 122 : 230, 16 + 6.2 * longest),
     marginRight: 56,
     x: { label: "Churn probability →", tickFormat: "%", domain: [0, Math.min(1, maxX * 1.08 + 0.02)], grid: true },
-    y: {
-      label: null,
-      domain: bars.map((b) => b.label),
-      tickFormat: (d: string) => (narrow && d.length > 20 ? `${d.slice(0, 19)}…` : d),
-    },
+    y: { label: null, domain: bars.map((b) => b.label), axis: null },
     color: { domain: ["total", "up", "down"], range: ["#6b7280", "var(--rl-risk-high, #b2182b)", "#2166ac"] },
     marks: [
+      Plot.axisY({ lineWidth, tickSize: 0, textOverflow: null }),
       Plot.barX(bars, { x1: "x1", x2: "x2", y: "label", fill: "kind", insetTop: 4, insetBottom: 4 }),
       Plot.ruleX([0]),
       Plot.text(bars, {

@@ -13,12 +13,18 @@ import {
   type FeatureSpec,
   type RawRow,
 } from "./features.js";
-import { labelOf } from "./columns.js";
+import { columnsOf, labelOf } from "./columns.js";
 import { groupedProbabilityShap, type PlattParams } from "./shap-display.js";
 import { treeShap, type PreparedEnsemble } from "./treeshap.js";
 
 /** The label of a Telco source feature, from the column table ("Monthly charges"). */
 export const featureLabel = (name: string): string => labelOf("telco", name);
+
+const UNITS = new Map<string, string>(
+  columnsOf("telco").flatMap((c) => ("unit" in c && c.unit ? [[c.name, c.unit] as [string, string]] : [])),
+);
+/** The unit of a Telco column from the column table ("months", "USD"), or "". */
+const unitOf = (name: string): string => UNITS.get(name) ?? "";
 
 /** The model inputs of a customer record (Arrow row or plain object): one value per spec field. */
 export function modelInputs(customer: object, spec: FeatureSpec = TELCO_SPEC): RawRow {
@@ -157,17 +163,29 @@ export interface Waterfall {
   steps: WaterfallStep[];
 }
 
-/** Formats a raw feature value for labels and the report. */
+/** Formats a raw feature value for labels and the report, with the column table's unit ("1 month", "$29.85"). */
 export function formatValue(feature: string, value: RawRow[string]): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (feature === "tenure") return `${value} ${value === 1 ? "month" : "months"}`;
-  if (feature === "monthly_charges" || feature === "total_charges") return `$${Number(value).toFixed(2)}`;
-  return String(value);
+  const unit = unitOf(feature);
+  if (unit === "USD") return `$${Number(value).toFixed(2)}`;
+  if (unit === "months") return `${value} ${Number(value) === 1 ? "month" : "months"}`;
+  return unit ? `${value} ${unit}` : String(value);
 }
 
+/** "Tenure = 1 month", "Contract = Month-to-month": a feature with the customer's value, for bars and lists. */
+export function featureWithValue(feature: string, row: RawRow): string {
+  return feature in row ? `${featureLabel(feature)} = ${formatValue(feature, row[feature])}` : featureLabel(feature);
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
 /**
- * The top `top` contributions by absolute size, then one "All other features" bar holding the rest, computed as
- * the remainder so that base + Σ steps = probability exactly (to float rounding).
+ * The top `top` contributions by absolute size, then one "All other features" bar holding the rest. Drawn in
+ * probability space: the stored contributions are the calibrated log-odds contributions scaled into probability
+ * points (src/lib/shap-display.ts), so they are turned back into log-odds, added one bar at a time, and each bar
+ * runs from σ(log-odds before) to σ(log-odds after). The running total is then always a probability (0–100%), the
+ * bars still sum to probability − base, and the last bar ends exactly at the customer's probability.
  */
 export function waterfallSteps(
   explanation: Explanation,
@@ -175,35 +193,44 @@ export function waterfallSteps(
 ): Waterfall {
   const { base, probability, features, values } = explanation;
   if (!(top >= 1)) throw new Error(`invalid top: ${top}`);
+  if (!(base > 0 && base < 1 && probability > 0 && probability < 1))
+    throw new Error(`invalid explanation: base ${base}, probability ${probability}`);
+  // Probability points per unit of log-odds for this row (the local slope when the two coincide).
+  const delta = probability - base;
+  const perLogit = Math.abs(delta) > 1e-12 ? delta / (logit(probability) - logit(base)) : base * (1 - base);
   const order = features.map((_, i) => i).sort((i, j) => Math.abs(values[j]) - Math.abs(values[i]) || i - j);
   const shown = order.slice(0, Math.min(top, features.length));
   const steps: WaterfallStep[] = [];
+  let z = logit(base);
   let running = base;
   for (const i of shown) {
     const f = features[i];
+    z += values[i] / perLogit;
+    const end = sigmoid(z);
     steps.push({
       feature: f,
-      label: featureLabel(f),
+      label: featureWithValue(f, row),
       detail: formatValue(f, row[f]),
-      value: values[i],
+      value: end - running,
       start: running,
-      end: running + values[i],
+      end,
     });
-    running += values[i];
+    running = end;
   }
   const rest = features.length - shown.length;
   if (rest > 0) {
-    const value = probability - running;
     steps.push({
       feature: "other",
       label: `All other features (${rest})`,
       detail: "",
-      value,
+      value: probability - running,
       start: running,
       end: probability,
     });
   } else if (steps.length > 0) {
-    steps[steps.length - 1].end = probability;
+    const last = steps[steps.length - 1];
+    last.end = probability;
+    last.value = probability - last.start;
   }
   return { base, probability, steps };
 }
@@ -217,7 +244,7 @@ export function topDrivers(explanation: Explanation, n = 3, row: RawRow = {}): s
     .slice(0, n)
     .map(
       ({ f, v }) =>
-        `${featureLabel(f)} = ${formatValue(f, row[f])}: ${v >= 0 ? "+" : "−"}${(100 * Math.abs(v)).toFixed(1)} pp ${v >= 0 ? "towards" : "away from"} churn`,
+        `${featureWithValue(f, row)}: ${v >= 0 ? "+" : "−"}${(100 * Math.abs(v)).toFixed(1)} pp ${v >= 0 ? "towards" : "away from"} churn`,
     );
 }
 

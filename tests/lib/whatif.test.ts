@@ -155,6 +155,39 @@ describe("waterfallSteps", () => {
   it("rejects an invalid top", () => {
     assert.throws(() => waterfallSteps(explanation, { top: 0 }), /invalid top: 0/);
   });
+  it("the running total stays a probability where summed points would leave 0–100%", () => {
+    // Summed as points, 30% + 170 pp = 200% after the first bar; drawn through the log-odds it stays in (0, 1).
+    const e: Explanation = { base: 0.3, probability: 0.9, features: ["x", "y"], values: [-1.1, 1.7] };
+    const w = waterfallSteps(e, { top: 2 });
+    for (const step of w.steps) assert.ok(step.start > 0 && step.start < 1 && step.end > 0 && step.end < 1);
+    assert.deepEqual(
+      w.steps.map((s) => [s.feature, Math.sign(s.value)]),
+      [
+        ["y", 1],
+        ["x", -1],
+      ],
+    );
+    assert.equal(w.steps.at(-1)!.end, 0.9);
+    assert.ok(Math.abs(w.base + w.steps[0].value + w.steps[1].value - 0.9) < 1e-12);
+  });
+  it("labels each bar with the customer's value, in the column table's words and units", () => {
+    const e: Explanation = {
+      base: 0.25,
+      probability: 0.6,
+      features: ["tenure", "contract", "monthly_charges", "multiple_lines"],
+      values: [0.2, 0.1, 0.03, 0.02],
+    };
+    const w = waterfallSteps(e, { top: 4, row: modelInputs(customer) });
+    assert.deepEqual(
+      w.steps.map((s) => s.label),
+      [
+        "Tenure = 1 month",
+        "Contract = Month-to-month",
+        "Monthly charges = $29.85",
+        "Multiple lines = No phone service",
+      ],
+    );
+  });
 });
 
 describe("storedExplanation", () => {
@@ -173,7 +206,7 @@ describe("topDrivers", () => {
     const lines = topDrivers(explanation, 2, { a: "x" });
     assert.equal(lines.length, 2);
     assert.match(lines[0], /^A = x: \+30\.0 pp towards churn$/);
-    assert.match(lines[1], /^C = —: \+15\.0 pp towards churn$/);
+    assert.match(lines[1], /^C: \+15\.0 pp towards churn$/);
   });
 });
 
