@@ -54,7 +54,7 @@ for (let i = 0; i < edits + 20; i++) {
   const customer = pick(customers);
   const field = pick(fields);
   const t0 = performance.now();
-  const { row } = checkInput(applyEdit(modelInputs(customer), field, choices[field]()));
+  const { row } = checkInput(applyEdit(modelInputs(customer), field, choices[field]()).row);
   if (!row) throw new Error(`edit ${i} did not validate`);
   const x = encodeInput(row);
   const [p] = await scorer.score(x);

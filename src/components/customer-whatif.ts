@@ -5,7 +5,15 @@
  * clamping or becoming NaN.
  */
 import { TELCO_SPEC, type RawRow } from "../lib/features.js";
-import { applyEdit, changedFields, checkInput, featureLabel, type CheckedInput } from "../lib/whatif.js";
+import {
+  applyEdit,
+  changedFields,
+  checkInput,
+  featureLabel,
+  formatValue,
+  type CheckedInput,
+  type FollowedChange,
+} from "../lib/whatif.js";
 
 export interface WhatIfValue extends CheckedInput {
   /** The raw form values (strings for numbers). */
@@ -37,15 +45,30 @@ const FIRST = [
   "gender",
 ];
 
-/** The what-if form for one customer's model inputs. */
-export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): HTMLFormElement & { value: WhatIfValue } {
-  const form = document.createElement("form") as HTMLFormElement & { value: WhatIfValue };
+export type WhatIfForm = HTMLFormElement & {
+  value: WhatIfValue;
+  /** Puts these values in the form (a suggested change, say) and re-scores. */
+  apply: (row: RawRow) => void;
+};
+
+/**
+ * The what-if form for one customer's model inputs. Dependent fields follow an edit visibly (a note lists them and
+ * they are highlighted): add-ons with the internet service, multiple lines with the phone line, and total charges
+ * with tenure × monthly charges until the user types a total.
+ */
+export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): WhatIfForm {
+  const form = document.createElement("form") as WhatIfForm;
   form.className = "rl-whatif";
   form.noValidate = true;
   form.addEventListener("submit", (e) => e.preventDefault());
   const controls = new Map<string, HTMLInputElement | HTMLSelectElement>();
   const errors = new Map<string, HTMLElement>();
+  const hints = new Map<string, HTMLElement>();
   let values: RawRow = { ...original };
+  let totalFollows = true;
+  const followedNote = document.createElement("p");
+  followedNote.className = "rl-followed";
+  followedNote.setAttribute("aria-live", "polite");
 
   const grid = document.createElement("div");
   grid.className = "rl-whatif-grid";
@@ -91,9 +114,20 @@ export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): HTML
     controls.set(name, control);
     errors.set(name, error);
     // The form dispatches its own "input" once its value is up to date; the control's own event stops here.
+    if (name === "total_charges") {
+      const hint = document.createElement("div");
+      hint.className = "rl-kpi-label rl-total-hint";
+      hint.id = `${id}-hint`;
+      control.setAttribute("aria-describedby", `${error.id} ${hint.id}`);
+      wrap.append(hint);
+      hints.set(name, hint);
+    }
     control.addEventListener("input", (event) => {
       event.stopPropagation();
-      values = applyEdit(values, name, control.value);
+      if (name === "total_charges") totalFollows = false;
+      const edit = applyEdit(values, name, control.value, { totalFollows });
+      values = edit.row;
+      showFollowed(edit.followed);
       sync();
       update();
     });
@@ -105,10 +139,26 @@ export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): HTML
   reset.textContent = "Reset to the customer's values";
   reset.addEventListener("click", () => {
     values = { ...original };
+    totalFollows = true;
+    showFollowed([]);
     sync();
     update();
   });
-  form.append(grid, reset);
+  form.append(grid, followedNote, reset);
+
+  /** Says which fields followed the last edit, and highlights them until the next one. */
+  function showFollowed(followed: FollowedChange[]) {
+    for (const control of controls.values()) control.classList.remove("rl-followed-field");
+    for (const f of followed) controls.get(f.field)?.classList.add("rl-followed-field");
+    followedNote.textContent = followed.length
+      ? `Also changed, to keep the customer consistent: ${followed
+          .map(
+            (f) =>
+              `${featureLabel(f.field)} ${formatValue(f.field, f.from)} → ${formatValue(f.field, f.to)} (${f.because})`,
+          )
+          .join("; ")}.`
+      : "";
+  }
 
   /** Write `values` into the controls (an edit can change other fields, e.g. add-ons). */
   function sync() {
@@ -121,6 +171,11 @@ export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): HTML
   }
 
   function compute(): WhatIfValue {
+    const hint = hints.get("total_charges");
+    if (hint)
+      hint.textContent = totalFollows
+        ? "Follows tenure × monthly charges until you type a total."
+        : "Set by you: no longer follows tenure × monthly charges.";
     const checked = checkInput(values);
     for (const [name, error] of errors) {
       const message = checked.messages[name] ?? "";
@@ -136,6 +191,14 @@ export function whatIfForm(original: RawRow, { idPrefix = "whatif" } = {}): HTML
     form.value = compute();
     form.dispatchEvent(new Event("input", { bubbles: true }));
   }
+
+  form.apply = (row: RawRow) => {
+    const next = { ...values, ...row };
+    showFollowed([]);
+    values = next;
+    sync();
+    update();
+  };
 
   sync();
   form.value = compute();

@@ -37,50 +37,109 @@ export function modelInputs(customer: object, spec: FeatureSpec = TELCO_SPEC): R
   return row;
 }
 
+/** A field an edit changed besides the one edited, and why (shown under the form). */
+export interface FollowedChange {
+  field: string;
+  from: RawRow[string];
+  to: RawRow[string];
+  because: string;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 /**
  * Applies one edit and keeps the Telco inputs consistent the way the data is: without internet every add-on is
  * "No internet service" (and back to "No" when internet is added); without a phone line, multiple_lines is
- * "No phone service". Returns a new row.
+ * "No phone service"; and, while `totalFollows` (the user has not typed a total), total charges follow tenure ×
+ * monthly charges. Returns the new row and every other field it changed, with the reason.
  */
-export function applyEdit(row: RawRow, field: string, value: RawRow[string]): RawRow {
+export function applyEdit(
+  row: RawRow,
+  field: string,
+  value: RawRow[string],
+  { totalFollows = false }: { totalFollows?: boolean } = {},
+): { row: RawRow; followed: FollowedChange[] } {
   const next: RawRow = { ...row, [field]: value };
+  const set = (name: string, to: RawRow[string]) => {
+    next[name] = to;
+  };
   if (field === "internet_service") {
     for (const a of TELCO_ADDONS) {
-      if (value === "No") next[a] = "No internet service";
-      else if (next[a] === "No internet service") next[a] = "No";
+      if (value === "No") set(a, "No internet service");
+      else if (next[a] === "No internet service") set(a, "No");
     }
   } else if ((TELCO_ADDONS as readonly string[]).includes(field)) {
     if (value === "No internet service") {
-      next.internet_service = "No";
-      for (const a of TELCO_ADDONS) next[a] = "No internet service";
+      set("internet_service", "No");
+      for (const a of TELCO_ADDONS) set(a, "No internet service");
     } else if (next.internet_service === "No") {
-      next.internet_service = "DSL";
-      for (const a of TELCO_ADDONS) if (next[a] === "No internet service") next[a] = "No";
+      set("internet_service", "DSL");
+      for (const a of TELCO_ADDONS) if (next[a] === "No internet service") set(a, "No");
     }
   }
   if (field === "phone_service") {
-    if (value === "No") next.multiple_lines = "No phone service";
-    else if (next.multiple_lines === "No phone service") next.multiple_lines = "No";
+    if (value === "No") set("multiple_lines", "No phone service");
+    else if (next.multiple_lines === "No phone service") set("multiple_lines", "No");
   } else if (field === "multiple_lines") {
-    next.phone_service = value === "No phone service" ? "No" : "Yes";
+    set("phone_service", value === "No phone service" ? "No" : "Yes");
   }
-  return next;
+  if (totalFollows && (field === "tenure" || field === "monthly_charges")) {
+    const tenure = Number(String(next.tenure).trim());
+    const monthly = Number(String(next.monthly_charges).trim());
+    if (String(next.tenure).trim() !== "" && Number.isFinite(tenure) && Number.isFinite(monthly))
+      set("total_charges", round2(tenure * monthly));
+  }
+  const followed: FollowedChange[] = [];
+  for (const name of Object.keys(next)) {
+    if (name === field || String(next[name]) === String(row[name])) continue;
+    followed.push({ field: name, from: row[name], to: next[name], because: followReason(name) });
+  }
+  return { row: next, followed };
+}
+
+function followReason(name: string): string {
+  if (name === "total_charges") return "tenure × monthly charges";
+  if (name === "multiple_lines" || name === "phone_service") return "multiple lines need a phone line";
+  return "add-ons need an internet service";
 }
 
 export interface CheckedInput {
   /** The parsed row (numbers as numbers), or null when a field is invalid. */
   row: RawRow | null;
-  /** One message per invalid field (empty when valid). */
+  /** One message per invalid field (empty when valid), in words: "Tenure must be between 0 and 72 months…". */
   messages: Record<string, string>;
 }
 
+/** A numeric field's range in words: "0 and 72 months", "$18.00 and $120.00". */
+function rangeWords(field: { name: string; min: number; max: number }): string {
+  const unit = unitOf(field.name);
+  if (unit === "USD") return `${formatValue(field.name, field.min)} and ${formatValue(field.name, field.max)}`;
+  return `${field.min} and ${field.max}${unit ? ` ${unit}` : ""}`;
+}
+
 /**
- * Validates form values (strings from text inputs) with the shared validateInput: every field is required,
- * numbers must parse and lie in the spec's range. A valid row comes back with its numbers parsed, so no NaN
- * can ever reach the model from the form.
+ * Validates form values (strings from text inputs): every field is required, numbers must parse and lie in the
+ * range the model was trained on, and every problem is named in words with the field's label and unit. A valid row
+ * comes back with its numbers parsed, so no NaN can ever reach the model from the form.
  */
 export function checkInput(values: RawRow, spec: FeatureSpec = TELCO_SPEC): CheckedInput {
-  const messages = validateInput(spec, values, { required: true });
+  const messages: Record<string, string> = {};
+  const problems = validateInput(spec, values, { required: true });
+  for (const field of spec.fields) {
+    if (!(field.name in problems)) continue;
+    const label = featureLabel(field.name);
+    const raw = String(values[field.name] ?? "").trim();
+    if (raw === "") messages[field.name] = `${label} is required.`;
+    else if (field.kind !== "numeric") messages[field.name] = `${label}: “${raw}” is not one of the choices.`;
+    else if (!Number.isFinite(Number(raw)))
+      messages[field.name] = `${label} must be a number between ${rangeWords(field)}; “${raw}” is not a number.`;
+    else if (field.integer && !Number.isInteger(Number(raw)))
+      messages[field.name] = `${label} must be a whole number of ${unitOf(field.name) || "units"}.`;
+    else
+      messages[field.name] =
+        `${label} must be between ${rangeWords(field)}: ${formatValue(field.name, Number(raw))} is ` +
+        `${Number(raw) < field.min ? "below" : "above"} anything the model has seen, so it is not scored.`;
+  }
   if (Object.keys(messages).length > 0) return { row: null, messages };
   const row: RawRow = { ...values };
   for (const field of spec.fields)

@@ -64,24 +64,56 @@ describe("modelInputs", () => {
 
 describe("applyEdit", () => {
   it("dropping internet sets every add-on to 'No internet service', adding it back sets them to 'No'", () => {
-    const none = applyEdit(modelInputs(customer), "internet_service", "No");
+    const none = applyEdit(modelInputs(customer), "internet_service", "No").row;
     assert.equal(none.online_backup, "No internet service");
     assert.equal(none.streaming_tv, "No internet service");
-    const fiber = applyEdit(none, "internet_service", "Fiber optic");
+    const fiber = applyEdit(none, "internet_service", "Fiber optic").row;
     assert.equal(fiber.online_backup, "No");
     assert.equal(fiber.tech_support, "No");
   });
   it("taking an add-on without internet switches internet on (DSL)", () => {
-    const none = applyEdit(modelInputs(customer), "internet_service", "No");
-    const row = applyEdit(none, "tech_support", "Yes");
+    const none = applyEdit(modelInputs(customer), "internet_service", "No").row;
+    const row = applyEdit(none, "tech_support", "Yes").row;
     assert.equal(row.internet_service, "DSL");
     assert.equal(row.tech_support, "Yes");
     assert.equal(row.online_security, "No");
   });
   it("phone service and multiple lines stay consistent", () => {
-    const phone = applyEdit(modelInputs(customer), "phone_service", "Yes");
+    const phone = applyEdit(modelInputs(customer), "phone_service", "Yes").row;
     assert.equal(phone.multiple_lines, "No");
-    assert.equal(applyEdit(phone, "multiple_lines", "No phone service").phone_service, "No");
+    assert.equal(applyEdit(phone, "multiple_lines", "No phone service").row.phone_service, "No");
+  });
+  it("says which other fields followed an edit, and why", () => {
+    const { followed } = applyEdit(modelInputs(customer), "internet_service", "No");
+    assert.deepEqual(
+      followed.map((f) => [f.field, f.from, f.to]),
+      [
+        ["online_security", "No", "No internet service"],
+        ["online_backup", "Yes", "No internet service"],
+        ["device_protection", "No", "No internet service"],
+        ["tech_support", "No", "No internet service"],
+        ["streaming_tv", "No", "No internet service"],
+        ["streaming_movies", "No", "No internet service"],
+      ],
+    );
+    assert.ok(followed.every((f) => f.because === "add-ons need an internet service"));
+  });
+  it("DSL → No → Fiber optic turns a kept add-on into 'No', visibly (listed as followed)", () => {
+    const none = applyEdit(modelInputs(customer), "internet_service", "No").row;
+    const { row, followed } = applyEdit(none, "internet_service", "Fiber optic");
+    assert.equal(row.online_backup, "No");
+    assert.ok(followed.some((f) => f.field === "online_backup" && f.to === "No"));
+  });
+  it("total charges follow tenure × monthly charges while the user has not set them", () => {
+    const { row, followed } = applyEdit(modelInputs(customer), "tenure", "24", { totalFollows: true });
+    assert.equal(row.total_charges, 716.4);
+    assert.deepEqual(followed, [
+      { field: "total_charges", from: 29.85, to: 716.4, because: "tenure × monthly charges" },
+    ]);
+    assert.equal(applyEdit(row, "monthly_charges", "50", { totalFollows: true }).row.total_charges, 1200);
+    // Once the user typed a total, it stays; an unparsable tenure leaves it alone too.
+    assert.equal(applyEdit(modelInputs(customer), "tenure", "24").row.total_charges, 29.85);
+    assert.equal(applyEdit(modelInputs(customer), "tenure", "x", { totalFollows: true }).row.total_charges, 29.85);
   });
   it("does not modify its input", () => {
     const row = modelInputs(customer);
@@ -107,7 +139,10 @@ describe("checkInput", () => {
   it("out-of-range input gets a message naming the range, and no row", () => {
     const { row, messages } = checkInput(strings({ tenure: "100" }));
     assert.equal(row, null);
-    assert.match(messages.tenure, /outside 0–72 months/);
+    assert.equal(
+      messages.tenure,
+      "Tenure must be between 0 and 72 months: 100 months is above anything the model has seen, so it is not scored.",
+    );
   });
   it("text, blanks and fractions of whole-number fields are reported, never NaN", () => {
     const { row, messages } = checkInput(strings({ monthly_charges: "abc", total_charges: "", tenure: "2.5" }));
