@@ -7,11 +7,12 @@ import type { Table } from "npm:apache-arrow";
 import { saveBlob } from "../components/chart-export.js";
 import { behaviourFields, subscriptionFields, tierLabel } from "../components/customer-profile.js";
 import type { Status, TableRow } from "../components/customer-finder.js";
-import { decide, type DecisionInput } from "../lib/decision.js";
+import { OPERATING_THRESHOLD, decide, type DecisionInput } from "../lib/decision.js";
 import { percent } from "../lib/format.js";
 import type { Manifest, PublishedMetrics } from "../lib/artifacts.js";
 import { audit } from "../lib/audit.js";
-import { TELCO_SPEC, featureLayout, type RawRow } from "../lib/features.js";
+import { searchCounterfactual, type Counterfactual } from "../lib/counterfactual.js";
+import { TELCO_SPEC, encodeRows, featureLayout, type RawRow } from "../lib/features.js";
 import { createOnnxScorer, type OnnxScorer } from "../lib/onnx-scorer.js";
 import { customerReportText, reportFileName } from "../lib/report.js";
 import { riskTier, type RiskTier } from "../lib/tiers.js";
@@ -23,6 +24,7 @@ import {
   formatValue,
   modelInputs,
   topDrivers,
+  waterfallSteps,
   type Explanation,
 } from "../lib/whatif.js";
 
@@ -148,6 +150,29 @@ export async function scoreEdit(
   const explanation = explainEncoded(explainer, x);
   const onnx = scorer.status === "ready" ? (await scorer.scorer.score(x))[0] : null;
   return { invalid: null, row: edit.row, changed: edit.changed, explanation, onnx };
+}
+
+/**
+ * "What would keep this customer?" with the page's ONNX session: every combination of actionable offers scored in
+ * one batch by the same model the what-if uses (null until the session is ready).
+ */
+export async function keepCustomer(
+  row: Row,
+  scorer: ScorerState,
+  threshold = OPERATING_THRESHOLD,
+): Promise<Counterfactual | null> {
+  if (scorer.status !== "ready") return null;
+  const { scorer: onnx } = scorer;
+  return searchCounterfactual(row, (rows) => onnx.score(encodeRows(TELCO_SPEC, rows).data), { threshold });
+}
+
+/** An option's waterfall: the edited row explained by TreeSHAP, labelled with its values. */
+export function optionWaterfall(
+  explainer: ReturnType<typeof customerIndex>["explainer"],
+  row: Row,
+  top = 6,
+): ReturnType<typeof waterfallSteps> {
+  return waterfallSteps(explainEncoded(explainer, encodeInput(row)), { top, row });
 }
 
 /** The what-if fields the audit trail records (src/lib/audit-schema.ts): the actionable ones and the bill. */

@@ -126,11 +126,82 @@ describe("customer insights page", () => {
     assert.equal(Number(await change.getAttribute("data-after")), after.onnx);
     // Out-of-range input: a message, no score, no NaN anywhere; reset restores the customer.
     await page.getByLabel("Tenure (months)").fill("100");
-    await page.getByText("tenure = 100 is outside 0–72 months").first().waitFor();
+    await page.getByText("Tenure must be between 0 and 72 months: 100 months is above").first().waitFor();
     assert.ok(!(await page.locator("#whatif-result").textContent())!.includes("NaN"));
     await page.getByRole("button", { name: "Reset to the customer's values" }).click();
     const reset = await whatIfScores(page, "");
     assert.ok(Math.abs(reset.onnx - before.onnx) < 1e-12);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("what-if fields follow: total charges with tenure × monthly charges, add-ons with the internet service", async () => {
+    const { page, watch } = await open(`telco/customer?id=${MONTHLY}`, 375);
+    await whatIfScores(page, "");
+    const total = page.getByLabel("Total charges (USD)");
+    await page.getByLabel("Tenure (months)").fill("24");
+    const scored = await whatIfScores(page, "tenure,total_charges");
+    assert.equal(await total.inputValue(), "716.4");
+    await page.getByText("Total charges $29.85 → $716.40 (tenure × monthly charges)").waitFor();
+    // The compact summary bar says the new score at phone width.
+    const bar = page.locator(".rl-whatif-summary");
+    assert.ok(await bar.isVisible());
+    assert.match((await bar.textContent())!, new RegExp(`→ ${(100 * scored.onnx).toFixed(1)}%`));
+    // A total typed by the user stays when tenure changes again.
+    await total.fill("500");
+    await page.getByLabel("Tenure (months)").fill("30");
+    await whatIfScores(page, "tenure,total_charges");
+    assert.equal(await total.inputValue(), "500");
+    // Internet DSL → No → Fiber optic: online backup (Yes) goes to "No internet service", then "No", said each time.
+    const internet = page.getByLabel("Internet service", { exact: true });
+    await internet.selectOption("No");
+    await page.getByText(/Online backup Yes → No internet service \(add-ons need an internet service\)/).waitFor();
+    await internet.selectOption("Fiber optic");
+    await page.getByText(/Online backup No internet service → No \(add-ons need an internet service\)/).waitFor();
+    assert.equal(await page.getByLabel("Online backup", { exact: true }).inputValue(), "No");
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("at 1440 px the what-if score stays in view while the form is scrolled", async () => {
+    const { page, watch } = await open(`telco/customer?id=${MONTHLY}`);
+    await whatIfScores(page, "");
+    await page.getByLabel("Gender", { exact: true }).scrollIntoViewIfNeeded();
+    await page.getByLabel("Gender", { exact: true }).selectOption("Male");
+    await whatIfScores(page, "gender");
+    for (const part of [".rl-score", ".rl-waterfall"]) {
+      const box = (await page.locator(`#whatif-result ${part}`).boundingBox())!;
+      assert.ok(box.y >= 0 && box.y + box.height <= 900, `${part} at y=${box.y}, height ${box.height}`);
+    }
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
+  it("'What would keep this customer?': the cheapest offer, applied in the what-if, scores as promised and below 50%", async () => {
+    const { page, watch } = await open(`telco/customer?id=${MONTHLY}`);
+    const option = page
+      .locator('#keep[data-status="found"] .rl-keep-options li, #keep .rl-keep[data-status="found"] li')
+      .first();
+    await option.waitFor({ timeout: 20_000 });
+    const promised = Number(await option.getAttribute("data-probability"));
+    const changes = JSON.parse((await option.getAttribute("data-changes"))!) as { feature: string; to: string }[];
+    assert.ok(promised < 0.5, `promised ${promised}`);
+    const allowed = ["contract", "payment_method", "paperless_billing", "online_security", "online_backup"];
+    for (const c of changes)
+      assert.ok([...allowed, "device_protection", "tech_support"].includes(c.feature), c.feature);
+    // Its waterfall, on request, ends at the promised probability (TreeSHAP agreeing with ONNX).
+    await option.locator("summary").click();
+    const w = await waterfall(page, "#keep .rl-keep-options li:first-child");
+    assert.ok(Math.abs(w.probability - promised) < 1e-5, `waterfall ${w.probability} vs ${promised}`);
+    await option.getByRole("button", { name: "Apply in the what-if" }).click();
+    const panel = page.locator('#whatif-result [data-onnx-probability]:not([data-changed=""])');
+    await panel.waitFor();
+    const changed = (await panel.getAttribute("data-changed"))!.split(",").sort();
+    assert.deepEqual(changed, changes.map((c) => c.feature).sort());
+    const after = Number(await panel.getAttribute("data-onnx-probability"));
+    assert.ok(Math.abs(after - promised) < 1e-6, `what-if ${after} vs promised ${promised}`);
+    assert.ok(after < 0.5);
+    for (const c of changes) assert.equal(await page.locator(`#whatif-${c.feature}`).inputValue(), c.to);
     assert.deepEqual(watch.problems(), []);
     await page.close();
   });
