@@ -2,7 +2,8 @@
  * The customer page's cards: profile (subscription and behaviour), score with tier, and the retention nudge.
  * Every value from the data goes in as text (textContent), never as HTML: nudges can be LLM output.
  */
-import { TIERS, type RiskTier } from "../lib/tiers.js";
+import type { Decision } from "../lib/decision.js";
+import { TIERS, riskTier, type RiskTier } from "../lib/tiers.js";
 import { formatValue, percent } from "../lib/whatif.js";
 
 type Record_ = Record<string, unknown>;
@@ -115,6 +116,48 @@ export function scoreCard(
     );
   }
   return card;
+}
+
+const VERDICTS: Record<Decision["verdict"], string> = {
+  "targeted, left": "The contact would have gone to a customer who did leave.",
+  "targeted, stayed": "The contact would have gone to a customer who stayed anyway (a wasted offer, in hindsight).",
+  "not targeted, left": "This customer left without being contacted (a missed churner, in hindsight).",
+  "not targeted, stayed": "Not contacted, and stayed.",
+};
+
+/**
+ * The decision card: the cross-fitted probability (the score the decision uses), targeted or not at the operating
+ * threshold and why, the outcome the data recorded, and the final model's score labelled in-sample or held out.
+ */
+export function decisionCard(d: Decision, { thresholdReason }: { thresholdReason: string }): HTMLElement {
+  const tier = riskTier(d.score);
+  const finalNote = d.finalInSample
+    ? "in-sample: the final model was trained on this customer, so this score is optimistic"
+    : "held out: the final model never saw this customer";
+  return el(
+    "div",
+    { class: "rl-scorecard rl-decision", "data-tier": tier, "data-targeted": String(d.targeted) },
+    el("div", { class: "rl-kpi-label" }, "Churn probability (cross-fitted: scored by a model that never saw them)"),
+    el("div", { class: "rl-kpi rl-score", "data-probability": String(d.score) }, percent(d.score)),
+    el("span", { class: `rl-tier rl-tier-${tier}` }, tierLabel(tier)),
+    el(
+      "p",
+      { class: "rl-decision-line" },
+      el("strong", {}, d.targeted ? "Targeted" : "Not targeted"),
+      ` at the ${percent(d.threshold).replace(".0%", "%")} operating threshold — ${thresholdReason}.`,
+    ),
+    el(
+      "p",
+      { class: "rl-outcome", "data-churned": String(d.churned) },
+      el("strong", {}, `Actual outcome: ${d.churned ? "left" : "stayed"}`),
+      ` (IBM label Churn = ${d.churned ? "Yes" : "No"}). ${VERDICTS[d.verdict]}`,
+    ),
+    el(
+      "p",
+      { class: "rl-kpi-label", "data-final-probability": String(d.finalScore) },
+      `The final model's score, which the waterfall explains and the what-if re-scores: ${percent(d.finalScore)} (${finalNote}).`,
+    ),
+  );
 }
 
 export interface Nudge {

@@ -16,6 +16,8 @@ export interface CustomerReport {
   probability: number;
   /** Risk tier label, e.g. "High risk". */
   tier: string;
+  /** The decision: the cross-fitted score, targeted or not at the threshold, the actual outcome. */
+  decision?: readonly ReportField[];
   /** Top drivers, one readable line each. */
   drivers: readonly string[];
   nudge: { text: string; source: string; provider?: string; model?: string; promptVersion?: string; reason?: string };
@@ -74,6 +76,7 @@ export function customerReportText(r: CustomerReport): string {
       fields([
         ["Churn probability (calibrated)", pct(r.probability)],
         ["Risk tier", r.tier],
+        ...(r.decision ?? []).map(([l, v]) => [l, cleanText(v)] as const),
       ]),
     ),
     ...section(

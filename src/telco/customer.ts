@@ -216,6 +216,20 @@ export function auditFilter(filter: string, input: HTMLElement & { value: unknow
   );
 }
 
+/** The decision as report lines: which score, targeted or not at which threshold, the actual outcome. */
+export function decisionFields(customer: Customer): [string, string][] {
+  const d = decide(customer as unknown as DecisionInput);
+  return [
+    [
+      "Score above",
+      `final model's, ${d.finalInSample ? "in-sample (trained on this customer)" : "held out (test split)"}`,
+    ],
+    ["Churn probability (cross-fitted)", percent(d.score)],
+    ["Decision", `${d.targeted ? "targeted" : "not targeted"} at the ${percent(d.threshold, 0)} operating threshold`],
+    ["Actual outcome", d.churned ? "left (Churn = Yes)" : "stayed (Churn = No)"],
+  ];
+}
+
 /** Builds and saves the customer's TXT report (model and data provenance from the metrics and the manifest). */
 export function downloadReport({
   customer,
@@ -240,6 +254,7 @@ export function downloadReport({
     behaviour: behaviourFields(customer),
     probability: customer.probability,
     tier: tierLabel(customer.risk_tier),
+    decision: decisionFields(customer),
     drivers: topDrivers(original, 3, row),
     nudge: nudge
       ? {

@@ -23,7 +23,8 @@ after(async () => {
 });
 
 const BLANK_TOTAL = "2923-ARZLG"; // tenure 0, TotalCharges blank in the source CSV, One year contract
-const MONTHLY = "7590-VHVEG"; // month-to-month, high risk
+const MONTHLY = "7590-VHVEG"; // month-to-month, high risk, test split, stayed
+const DEV_CHURNER = "3668-QPYBK"; // development split, left, cross-fitted score under 50%
 
 async function open(path: string, width = 1440): Promise<{ page: Page; watch: PageWatch }> {
   const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
@@ -47,6 +48,12 @@ async function waterfall(page: Page, selector: string): Promise<WaterfallNumbers
     el.getAttribute("data-values"),
   ]);
   return { base: Number(base), probability: Number(probability), values: JSON.parse(values!) };
+}
+
+/** The final model's score of the open customer (what the waterfall explains and the what-if re-scores). */
+async function finalScore(page: Page): Promise<number> {
+  const el = page.locator("#customer-score [data-final-probability]");
+  return Number(await el.getAttribute("data-final-probability"));
 }
 
 /** Exactly one status on the page, and it says `text`: nothing left over from an earlier state. */
@@ -84,12 +91,20 @@ describe("customer insights page", () => {
   it("?customer=ID opens that customer, the waterfall sums exactly to the displayed probability", async () => {
     const { page, watch } = await open(`telco/customer?customer=${MONTHLY}`);
     await page.locator("#customer-heading", { hasText: MONTHLY }).waitFor();
-    const score = page.locator("#customer-score .rl-score");
-    const shown = Number(await score.getAttribute("data-probability"));
+    const shown = await finalScore(page);
     const w = await waterfall(page, "#why");
     assert.equal(w.probability, shown);
     assert.ok(Math.abs(sum(w) - shown) < 1e-12, `base + contributions = ${sum(w)}, shown ${shown}`);
-    assert.equal(await score.textContent(), `${(100 * shown).toFixed(1)}%`);
+    // The headline is the cross-fitted score; this customer (test split) is targeted at 50% and stayed.
+    const score = page.locator("#customer-score .rl-score");
+    const oof = Number(await score.getAttribute("data-probability"));
+    assert.equal(await score.textContent(), `${(100 * oof).toFixed(1)}%`);
+    assert.ok(oof >= 0.5);
+    const card = page.locator("#customer-score .rl-decision");
+    assert.equal(await card.getAttribute("data-targeted"), "true");
+    assert.match((await card.textContent())!, /Targeted at the 50% operating threshold — the High-risk tier's cut-off/);
+    assert.match((await card.textContent())!, /Actual outcome: stayed \(IBM label Churn = No\)/);
+    assert.match((await card.textContent())!, /held out: the final model never saw this customer/);
     assert.equal(w.values.length, 9, "eight drivers and 'all other features'");
     // The unedited row re-scored in the browser agrees with the pipeline's score.
     const s = await whatIfScores(page, "");
@@ -98,11 +113,23 @@ describe("customer insights page", () => {
     await page.close();
   });
 
+  it("a development-row customer's final-model score is labelled in-sample; missed churners are named", async () => {
+    const { page, watch } = await open(`telco/customer?id=${DEV_CHURNER}`);
+    const card = page.locator("#customer-score .rl-decision");
+    await card.waitFor();
+    assert.equal(await card.getAttribute("data-targeted"), "false");
+    const text = (await card.textContent())!;
+    assert.match(text, /in-sample: the final model was trained on this customer/);
+    assert.match(text, /Actual outcome: left .*a missed churner/);
+    assert.deepEqual(watch.problems(), []);
+    await page.close();
+  });
+
   it("a customer with a blank TotalCharges opens and scores", async () => {
     const { page, watch } = await open(`telco/customer?customer=${BLANK_TOTAL}`);
     await page.locator("#customer-heading", { hasText: BLANK_TOTAL }).waitFor();
     await page.getByText("not billed yet (blank in source)").waitFor();
-    const shown = Number(await page.locator("#customer-score .rl-score").getAttribute("data-probability"));
+    const shown = await finalScore(page);
     assert.ok(shown > 0 && shown < 1);
     const w = await waterfall(page, "#why");
     assert.ok(Math.abs(sum(w) - shown) < 1e-12);
@@ -215,13 +242,15 @@ describe("customer insights page", () => {
     ]);
     assert.equal(download.suggestedFilename(), `customer-${BLANK_TOTAL}-report.txt`);
     const text = await readFile((await download.path())!, "utf8");
-    const shown = Number(await page.locator("#customer-score .rl-score").getAttribute("data-probability"));
+    const shown = await finalScore(page);
     for (const pattern of [
       new RegExp(`Customer: ${BLANK_TOTAL}`),
       /SUBSCRIPTION DETAILS[\s\S]*Contract: +One year[\s\S]*Total charges: +not billed yet/,
       /BEHAVIOUR METRICS[\s\S]*Persona: /,
-      new RegExp(`Churn probability \\(calibrated\\): ${(100 * shown).toFixed(1)}%`),
+      new RegExp(`Churn probability \\(calibrated\\): +${(100 * shown).toFixed(1)}%`),
       /Risk tier: +(Low|Medium|High) risk/,
+      /Churn probability \(cross-fitted\): +\d+\.\d%\nDecision: +not targeted at the 50% operating threshold/,
+      /Actual outcome: +stayed \(Churn = No\)/,
       /TOP DRIVERS[\s\S]*1\. .+ pp (towards|away from) churn/,
       /RETENTION NUDGE\n-+\n.+\nSource: (llm|cache|fallback)/,
       /Model: +XGBoost \d+\.\d+\.\d+/,

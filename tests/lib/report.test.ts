@@ -46,6 +46,21 @@ describe("customerReportText", () => {
     assert.match(text, /Churn probability \(calibrated\): 74\.2%/);
     assert.match(text, /Risk tier: +High risk/);
   });
+  it("adds the decision lines (cross-fitted score, targeted or not, actual outcome) to the score section", () => {
+    const withDecision = customerReportText({
+      ...report,
+      decision: [
+        ["Churn probability (cross-fitted)", "74.9%"],
+        ["Decision", "targeted at the 50% operating threshold"],
+        ["Actual outcome", "stayed (Churn = No)"],
+      ],
+    });
+    assert.match(
+      withDecision,
+      /Risk tier: +High risk\nChurn probability \(cross-fitted\): 74\.9%\nDecision: +targeted/,
+    );
+    assert.match(withDecision, /Actual outcome: +stayed \(Churn = No\)\n\nTOP DRIVERS/);
+  });
   it("lists numbered drivers, the nudge on one line and its source", () => {
     assert.match(text, /1\. Tenure = 1 month: \+30\.3 pp towards churn\n2\. Contract/);
     assert.match(text, /\nThank you for being with us\.\nSource: fallback, prompt nudge-v1, reason no-provider\n/);
