@@ -6,7 +6,13 @@
  */
 import { foodSummary, telcoSummary } from "../src/lib/summaries.js";
 import type { ModelArtifacts } from "../models/pipeline.js";
-import { ARTIFACTS, type FoodCustomerRow, type MessageRow, type TelcoCustomerRow } from "../src/lib/artifacts.js";
+import {
+  ARTIFACTS,
+  type FoodCustomerRow,
+  type MessageRow,
+  type NudgeRow,
+  type TelcoCustomerRow,
+} from "../src/lib/artifacts.js";
 import { specFor, type RawRow } from "../src/lib/features.js";
 import { riskTier } from "../src/lib/tiers.js";
 import { FOOD_TRUTH, foodRows, type FoodRecord } from "./food/generate.js";
@@ -22,6 +28,7 @@ import { cachedModel } from "./model-cache.js";
 import { Publication, refuseOut } from "./publish.js";
 import { enrichTelco, telcoGroundTruth } from "./telco/enrich.js";
 import { readTelco } from "./telco/ingest.js";
+import { searchSummary, telcoNudgeItems } from "./telco/nudge-items.js";
 
 export interface RunOptions {
   out: string;
@@ -92,7 +99,8 @@ function shapRows(model: ModelArtifacts): { customer_id: string }[] {
   });
 }
 
-function driversOf(model: ModelArtifacts, i: number, row: RawRow): Driver[] {
+/** The top SHAP drivers of row i (strongest first, either direction) with the row's values: what a nudge is written from. */
+export function driversOf(model: ModelArtifacts, i: number, row: RawRow): Driver[] {
   return topDrivers(model, i).map(({ index, value }) => {
     const name = model.shap.groups[index];
     const raw = row[name];
@@ -120,6 +128,15 @@ function messageRows(ids: string[], messages: Record<string, Message>): MessageR
       reason: p.reason ?? "",
       template: p.template ?? "",
     };
+  });
+}
+
+/** Nudge rows: the message rows plus the facts each names and the reason shown with it. */
+function nudgeRows(ids: string[], messages: Record<string, Message>): NudgeRow[] {
+  const rows = messageRows(ids, messages);
+  return rows.map((row, i) => {
+    const m = messages[ids[i]];
+    return { ...row, facts: JSON.stringify(m.facts ?? []), because: m.because ?? "" };
   });
 }
 
@@ -169,34 +186,13 @@ async function telcoStage(options: RunOptions, pub: Publication, log: (line: str
   log(`telco: ${telco.rows.length} customers from ${telco.source} (sha256 ${telco.sha256.slice(0, 12)}…)`);
   const rows = enrichTelco(telco.rows, { seed: options.seed });
   const { model } = await cachedModel("telco", rows, { seed: options.seed, cvRepeats: options.cvRepeats ?? 3, log });
-  const { messages, summary } = await generateMessages(
-    "nudge",
-    rows.map((r, i) => ({
-      id: r.customer_id,
-      facts: {
-        riskTier: riskTier(model.probability[i]),
-        churnProbability: model.probability[i],
-        persona: r.persona,
-        tenureMonths: r.tenure,
-        contract: r.contract,
-        supportCalls: r.support_calls,
-        paymentDelayDays: r.payment_delay_days,
-        abVariant: r.ab_variant,
-        drivers: driversOf(model, i, r as unknown as RawRow),
-        profile: {
-          internet_service: r.internet_service,
-          payment_method: r.payment_method,
-          monthly_charges: r.monthly_charges,
-          subscription_type: r.subscription_type,
-        },
-      },
-    })),
-    { log },
-  );
+  const nudgeItems = await telcoNudgeItems(rows, model, (i) => driversOf(model, i, rows[i] as unknown as RawRow));
+  log(`telco: retention offers: ${searchSummary(nudgeItems.searches)}`);
+  const { messages, summary } = await generateMessages("nudge", nudgeItems.items, { log });
   log(`telco: nudges ${JSON.stringify(summary.bySource)}`);
   publishModel(pub, "telco", model, log);
   pub.table(ARTIFACTS.telcoCustomers, withScores(model, rows) satisfies TelcoCustomerRow[]);
-  pub.table(ARTIFACTS.telcoNudges, messageRows(model.ids, messages));
+  pub.table(ARTIFACTS.telcoNudges, nudgeRows(model.ids, messages));
   pub.json(ARTIFACTS.telcoAbTruth, telcoGroundTruth(rows));
   pub.json(ARTIFACTS.telcoSummary, telcoSummary(rows, model.probability));
   return { rows: rows.length, sha256: telco.sha256, source: telco.source, nudges: summary.bySource };

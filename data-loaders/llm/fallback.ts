@@ -1,5 +1,9 @@
 import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
 import { hashUnit } from "./hash.js";
+import { labelOf } from "../../src/lib/columns.js";
+import { formatValue } from "../../src/lib/whatif.js";
+import { MAX_LENGTH } from "./prompts.js";
+import { actionFact, nudgeFactList, type NudgeFact } from "./nudge-facts.js";
 import type { Driver, MessageKind, NudgeFacts, OfferFacts, RiskTier } from "./types.js";
 
 /** A rule-based message and the id of the template that wrote it. */
@@ -36,44 +40,19 @@ export function topTheme(drivers: Driver[]): string {
   return "general";
 }
 
-// Variant B (personalised): one opening per theme, two phrasings each.
-const NUDGE_B: Record<string, string[]> = {
-  contract: [
-    "A longer plan could give you more stability than month-to-month billing.",
-    "You could lock in your current plan for longer and stop worrying about changes.",
-  ],
-  tenure: [
-    "Thanks for choosing us; we want your first months with us to go smoothly.",
-    "Welcome aboard, and thank you for joining us recently.",
-  ],
-  support: [
-    "We noticed you have needed our support lately and want to make sure everything is resolved.",
-    "Sorry for the recent trouble; a dedicated specialist can help sort it out for good.",
-  ],
-  payment: [
-    "Automatic payments could make your monthly bill one less thing to think about.",
-    "We can help set up a billing date and payment method that suits you better.",
-  ],
-  price: [
-    "We would be glad to review your plan so you only pay for what you use.",
-    "A quick plan review could find a better fit for how you use our services.",
-  ],
-  service: [
-    "We want your connection to work well for everything you do online.",
-    "A short check of your service setup could improve your experience.",
-  ],
-  usage: [
-    "We would love to help you get more out of your plan.",
-    "There may be features in your plan you have not tried yet.",
-  ],
-  general: ["Thank you for being with us.", "We appreciate having you as a customer."],
-};
+/** A rule-based nudge with the facts it names (each true of its customer) and the reason shown beside it. */
+export interface FallbackNudge extends FallbackText {
+  facts: NudgeFact[];
+  because: string;
+}
 
-// Variant A (control): a general check-in, deliberately not personalised.
-const NUDGE_A = ["Thank you for being with us.", "We appreciate having you as a customer."];
+/** "a, b and c" */
+function joined(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+}
 
-// The closing sentence rises in effort with the risk tier.
-const NUDGE_CLOSE: Record<RiskTier, string[]> = {
+// The closing sentence rises in effort with the risk tier (variant B without an action, and variant A).
+const CLOSE: Record<RiskTier, string[]> = {
   high: [
     "A member of our care team will reach out this week; reply to this message to choose a time.",
     "Reply to this message and our care team will call you at a time that suits you.",
@@ -82,20 +61,52 @@ const NUDGE_CLOSE: Record<RiskTier, string[]> = {
     "Reply to this message if you would like a quick review of your options.",
     "Our team is happy to help whenever you need us; just reply to this message.",
   ],
-  low: ["Enjoy your service, and let us know if anything could be better.", "We are here whenever you need us."],
+  low: ["Let us know if anything could be better; just reply to this message.", "We are here whenever you need us."],
 };
 
-/** A deterministic nudge for one customer: tier × top driver theme × A/B variant, phrasing by hash of the id. */
-export function fallbackNudge(id: string, facts: NudgeFacts): FallbackText {
+/**
+ * A nudge composed from the customer's own facts (nudge-facts.ts). Variant B (personalised): "We noticed that" the
+ * customer's strongest risk drivers and behaviour (up to three facts), then the suggested action if the build found
+ * one, else a closing that rises with the risk tier. Variant A (control): the standard check-in the A/B test compares
+ * against — it names the customer's plan (tenure, contract, internet) and nothing about their risk, by design.
+ */
+export function fallbackNudge(id: string, facts: NudgeFacts): FallbackNudge {
   const tier = checkTier(facts.riskTier);
-  const theme = facts.abVariant === "B" ? topTheme(facts.drivers) : "general";
-  const openings = facts.abVariant === "B" ? (NUDGE_B[theme] ?? NUDGE_B.general) : NUDGE_A;
-  const i = pick(id, "nudge-open", openings.length);
-  const j = pick(id, "nudge-close", NUDGE_CLOSE[tier].length);
-  return {
-    text: `${openings[i]} ${NUDGE_CLOSE[tier][j]}`,
-    template: `nudge/${facts.abVariant}/${theme}/${tier}#${i}${j}`,
+  const list = nudgeFactList(facts);
+  const action = actionFact(facts);
+  const close = CLOSE[tier][pick(id, "nudge-close", CLOSE[tier].length)];
+  if (facts.abVariant === "A") {
+    const named = list.slice(0, 3);
+    const text = `Thank you for choosing us: ${joined(named.map((f) => f.phrase))}. ${close}`;
+    return {
+      text,
+      template: `nudge/A/${named.map((f) => f.key).join("+")}`,
+      facts: named,
+      because: `Control group (A): the standard check-in, naming ${joined(named.map((f) => factName(f)))} only.`,
+    };
+  }
+  // Three facts when the message stays within the length cap, else two.
+  const compose = (named: NudgeFact[]) => {
+    const opening = `We noticed that ${joined(named.map((f) => f.phrase))}.`;
+    return action
+      ? `${opening} We would like to help by ${action.phrase}; reply to this message and we will arrange it.`
+      : `${opening} ${close}`;
   };
+  let named = list.slice(0, 3);
+  if (compose(named).length > MAX_LENGTH.nudge) named = list.slice(0, 2);
+  const text = compose(named);
+  const all = action ? [...named, action] : named;
+  return {
+    text,
+    template: `nudge/B/${all.map((f) => f.key).join("+")}`,
+    facts: all,
+    because: `Because ${joined(named.map((f) => factName(f)))}${action ? `; suggested: ${action.phrase}` : ""}.`,
+  };
+}
+
+/** A fact as the "because" line says it: "Support calls: 4 calls", "Contract: Month-to-month". */
+function factName(f: NudgeFact): string {
+  return `${labelOf("telco", f.key)}: ${formatValue(f.key, f.value)}`;
 }
 
 /**
@@ -136,7 +147,11 @@ export function fallbackOffer(id: string, facts: OfferFacts): FallbackText {
 }
 
 /** The fallback for either kind. */
-export function fallbackMessage(kind: MessageKind, id: string, facts: NudgeFacts | OfferFacts): FallbackText {
+export function fallbackMessage(
+  kind: MessageKind,
+  id: string,
+  facts: NudgeFacts | OfferFacts,
+): FallbackText | FallbackNudge {
   return kind === "nudge" ? fallbackNudge(id, facts as NudgeFacts) : fallbackOffer(id, facts as OfferFacts);
 }
 

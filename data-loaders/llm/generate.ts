@@ -2,7 +2,8 @@ import { createBreaker, type BreakerOptions } from "./breaker.js";
 import { callWithRetries, type CallState } from "./call-with-retries.js";
 import { cacheDirFrom, cacheKey, DEFAULT_CACHE_DIR, MessageCache, type CacheEntry } from "./cache.js";
 import { createCaller, MAX_RESPONSE_BYTES } from "./client.js";
-import { fallbackMessage } from "./fallback.js";
+import { fallbackMessage, type FallbackNudge } from "./fallback.js";
+import { mentionedFacts } from "./grounding.js";
 import { limit } from "./limit.js";
 import { buildPrompt } from "./prompts.js";
 import { describeProvider, readEnv, resolveProvider, secretsOf } from "./provider.js";
@@ -278,7 +279,19 @@ export async function generateMessages(
   const written = persist(options.prune ? used : undefined) || (added > 0 && !saveFailed);
   summary.cache = { entries: cache.size, added, dropped: cache.dropped.length, written };
   for (const line of summaryLines(summary, Date.now() - started)) log(line);
-  return { messages: Object.fromEntries(items.map((it) => [it.id, messages.get(it.id)!])), summary };
+  const grounded = (id: string): Message => {
+    const message = messages.get(id)!;
+    if (kind !== "nudge") return message;
+    if (message.provenance.source === "fallback") {
+      const { facts, because } = fallbacks.get(id) as FallbackNudge;
+      return { ...message, facts, because };
+    }
+    // An LLM text passed the grounding check: it names only given facts; these are the ones it names.
+    const facts = mentionedFacts(message.text, rules.get(id)!.facts ?? []);
+    const names = facts.map((f) => (f.key === "action" ? `suggested: ${f.phrase}` : `${f.key}: ${f.value}`));
+    return { ...message, facts, because: `Written from ${names.join("; ") || "the customer's plan"}.` };
+  };
+  return { messages: Object.fromEntries(items.map((it) => [it.id, grounded(it.id)])), summary };
 }
 
 function rankByRisk(items: Item[]): Item[] {

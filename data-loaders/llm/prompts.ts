@@ -1,9 +1,10 @@
 import { sha256 } from "./hash.js";
 import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
+import { actionFact, nudgeFactList } from "./nudge-facts.js";
 import type { Driver, MessageKind, NudgeFacts, OfferFacts } from "./types.js";
 
 /** Bump a template's version whenever its wording changes: the version is part of the cache key. */
-export const PROMPT_VERSION = { nudge: "nudge-v1", offer: "offer-v2" } as const satisfies Record<MessageKind, string>;
+export const PROMPT_VERSION = { nudge: "nudge-v2", offer: "offer-v2" } as const satisfies Record<MessageKind, string>;
 
 /** Longest message each kind may have (characters), enforced by validation and stated in the prompt. */
 export const MAX_LENGTH = { nudge: 320, offer: 280 } as const satisfies Record<MessageKind, number>;
@@ -42,11 +43,15 @@ const SHARED_RULES = [
 ];
 
 const VARIANT_STYLE = {
-  A: "Variant A (control): a friendly, general check-in about the service; do not single out any specific issue.",
-  B: "Variant B (personalised): address the customer's most important driver below with one concrete next step.",
+  A: "Variant A (control): a friendly, general check-in that names the plan facts above; no suggestion, no offer.",
+  B: "Variant B (personalised): say why you are writing, from the first facts above, and suggest the action if one is given.",
 } as const;
 
-/** The prompt for a Telco nudge. Customer ids are never part of it. */
+/**
+ * The prompt for a Telco nudge: the facts it may name, word for word as the fallback would (nudge-facts.ts), and
+ * the suggested action for the personalised variant. The validation refuses a reply that names anything else.
+ * Customer ids are never part of it.
+ */
 export function nudgePrompt(facts: NudgeFacts): Prompt {
   const pct = facts.maxDiscountPercent ?? 0;
   const amount = facts.maxDiscountAmount ?? 0;
@@ -58,18 +63,15 @@ export function nudgePrompt(facts: NudgeFacts): Prompt {
     "You write one retention message from a telecom provider to one of its customers.",
     `At most 2 sentences and ${MAX_LENGTH.nudge} characters.`,
     ...SHARED_RULES,
+    "Use only the facts you are given: name at least two of them, state no other fact about the customer, and no number that is not in them.",
+    "Never mention age, gender, family or household.",
     money,
   ].join("\n");
+  const action = actionFact(facts);
   const user = [
-    "Customer facts:",
-    `- persona: ${facts.persona}`,
-    `- tenure: ${facts.tenureMonths} months`,
-    `- contract: ${facts.contract}`,
-    `- support calls: ${facts.supportCalls}`,
-    `- payment delay: ${facts.paymentDelayDays} days`,
-    `- risk tier: ${facts.riskTier} (probability ${facts.churnProbability.toFixed(2)})`,
-    ...profileLines(facts.profile),
-    ...driverLines(facts.drivers),
+    "Facts about the customer you may use, most telling first:",
+    ...nudgeFactList(facts).map((f) => `- ${f.phrase}`),
+    ...(action ? [`Suggested action to offer: ${action.phrase}`] : []),
     VARIANT_STYLE[facts.abVariant],
   ].join("\n");
   return makePrompt("nudge", system, user);

@@ -30,12 +30,26 @@ export interface NudgeFacts {
   abVariant: "A" | "B";
   /** Top drivers, most important first; the prompt uses at most three. */
   drivers: Driver[];
+  /** App sessions in the last month (simulated behaviour). */
+  usageFrequency?: number;
+  /** The smallest actionable change that would bring the churn probability below the operating threshold. */
+  action?: NudgeAction;
   /** Further non-identifying profile fields (internet_service, payment_method, monthly_charges, ...). */
   profile?: Record<string, string | number>;
   /** Largest discount a nudge may promise, in percent. Default 0: nudges promise no discount. */
   maxDiscountPercent?: number;
   /** Largest money amount ($) a nudge may promise. Default 0. */
   maxDiscountAmount?: number;
+}
+
+/** A suggested retention action: the changes (feature → value) and the words the message uses for them. */
+export interface NudgeAction {
+  /** The first change's feature (e.g. "contract"); `changes` lists them all. */
+  feature: string;
+  to: string;
+  changes: { feature: string; to: string }[];
+  /** "moving you to a one-year contract and adding tech support to your plan" */
+  phrase: string;
 }
 
 /** What a food-delivery offer is written from. */
@@ -66,7 +80,8 @@ export type RejectionKind =
   | "placeholder"
   | "amount-token"
   | "over-cap"
-  | "currency";
+  | "currency"
+  | "ungrounded";
 
 /** Why a message came from the fallback library (`http-429`, `http-503`, `rejected:html`, ...). */
 export type FallbackReason =
@@ -103,4 +118,7 @@ export interface Provenance {
 export interface Message {
   text: string;
   provenance: Provenance;
+  /** Nudges only: the facts about the customer the text names (each true of them), and the reason shown with it. */
+  facts?: { key: string; value: string | number; phrase: string }[];
+  because?: string;
 }

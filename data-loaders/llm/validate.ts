@@ -1,3 +1,5 @@
+import { groundingProblem } from "./grounding.js";
+import { actionFact, nudgeFactList, type NudgeFact } from "./nudge-facts.js";
 import { MAX_LENGTH } from "./prompts.js";
 import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
 import type { MessageKind, NudgeFacts, OfferFacts, RejectionKind } from "./types.js";
@@ -18,6 +20,8 @@ export interface ValidationRules {
    * (src/lib/offer-text.ts); the rest of the text may then quote no amount at all.
    */
   amountToken?: string;
+  /** For a nudge: the only facts it may name (grounding.ts); anything else is refused as "ungrounded". */
+  facts?: readonly NudgeFact[];
 }
 
 export type Validation = { ok: true; text: string } | { ok: false; reason: RejectionKind };
@@ -32,11 +36,13 @@ export const RAW_LENGTH_FACTOR = 4;
 export function rulesFor(kind: MessageKind, facts: NudgeFacts | OfferFacts): ValidationRules {
   if (kind === "offer") return offerRules();
   const nudge = facts as NudgeFacts;
+  const action = actionFact(nudge);
   return {
     maxLength: MAX_LENGTH.nudge,
     maxDiscountPercent: nudge.maxDiscountPercent ?? 0,
     maxDiscountAmount: nudge.maxDiscountAmount ?? 0,
     currency: "USD",
+    facts: action ? [...nudgeFactList(nudge), action] : nudgeFactList(nudge),
   };
 }
 
@@ -154,7 +160,10 @@ function rejection(text: string, rules: ValidationRules): RejectionKind | null {
   if (CONTACT.some((re) => re.test(folded))) return "contact";
   if (MARKDOWN.some((re) => re.test(text))) return "markdown";
   if (PLACEHOLDER.test(folded)) return "placeholder";
-  return amountRejection(folded, rules);
+  const amount = amountRejection(folded, rules);
+  if (amount) return amount;
+  if (rules.facts && groundingProblem(folded, rules.facts)) return "ungrounded";
+  return null;
 }
 
 // ---- Amounts: every number with a unit, in digits or in words, and the discount phrases without one. ----

@@ -169,6 +169,8 @@ export interface Nudge {
   prompt_hash?: string;
   reason?: string;
   template?: string;
+  /** Why the message says what it says: the facts it names ("Because Support calls: 4 calls, …"). */
+  because?: string;
 }
 
 const SOURCES: Record<string, string> = {
@@ -192,6 +194,7 @@ export function nudgeCard(nudge: Nudge | null): HTMLElement {
     "figure",
     { class: "rl-nudge", "data-source": nudge.source },
     el("blockquote", {}, String(nudge.text ?? "")),
+    ...(nudge.because ? [el("p", { class: "rl-because" }, el("strong", {}, "Why this message: "), nudge.because)] : []),
     el(
       "figcaption",
       { class: "rl-kpi-label" },

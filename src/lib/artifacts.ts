@@ -68,6 +68,9 @@ export const MESSAGE_COLUMNS = [
   ["template", "utf8"],
 ] as const satisfies ColumnList;
 
+/** A nudge adds the facts it names (JSON: [{key, value, phrase}], each true of its customer) and why it was sent. */
+const NUDGE_COLUMNS = [...MESSAGE_COLUMNS, ["facts", "utf8"], ["because", "utf8"]] as const satisfies ColumnList;
+
 const SHAP_ID = [["customer_id", "utf8"]] as const satisfies ColumnList;
 
 /** Metrics as published: wall-clock figures are logged, never stored (same inputs → same bytes). */
@@ -126,7 +129,12 @@ export const ARTIFACTS = {
     description: "the enriched Telco customers with their scores",
   } satisfies TableArtifact,
   telcoShap: shapArtifact("telco"),
-  telcoNudges: messagesArtifact("telco/nudges.arrow", "one retention nudge per Telco customer, with provenance"),
+  telcoNudges: {
+    kind: "arrow",
+    path: "telco/nudges.arrow",
+    columns: NUDGE_COLUMNS,
+    description: "one retention nudge per Telco customer, with provenance, the facts it names and why",
+  } satisfies TableArtifact<typeof NUDGE_COLUMNS>,
   telcoMetrics: metricsArtifact("telco"),
   telcoTrees: treesArtifact("telco"),
   telcoOnnx: { kind: "binary", path: "telco/model.onnx", description: "the Telco model for onnxruntime-web" },
@@ -173,6 +181,7 @@ export type ArtifactName = keyof typeof ARTIFACTS;
 export type TelcoCustomerRow = RowOf<typeof telcoTable>;
 export type FoodCustomerRow = RowOf<typeof foodTable>;
 export type MessageRow = RowOf<typeof MESSAGE_COLUMNS>;
+export type NudgeRow = RowOf<typeof NUDGE_COLUMNS>;
 
 /**
  * Checks a table's schema against its declaration: every declared column present with its type, in order, and for a

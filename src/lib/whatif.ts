@@ -227,8 +227,9 @@ export function formatValue(feature: string, value: RawRow[string]): string {
   if (value === null || value === undefined || value === "") return "—";
   const unit = unitOf(feature);
   if (unit === "USD") return `$${Number(value).toFixed(2)}`;
-  if (unit === "months") return `${value} ${Number(value) === 1 ? "month" : "months"}`;
-  return unit ? `${value} ${unit}` : String(value);
+  // One of a counted unit is singular: "1 month", "1 call", "1 session a month".
+  const counted = Number(value) === 1 ? unit.replace(/^(\w+?)s\b/, "$1") : unit;
+  return unit ? `${value} ${counted}` : String(value);
 }
 
 /** "Tenure = 1 month", "Contract = Month-to-month": a feature with the customer's value, for bars and lists. */

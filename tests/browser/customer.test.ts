@@ -105,6 +105,9 @@ describe("customer insights page", () => {
     assert.match((await card.textContent())!, /Targeted at the 50% operating threshold — the High-risk tier's cut-off/);
     assert.match((await card.textContent())!, /Actual outcome: stayed \(IBM label Churn = No\)/);
     assert.match((await card.textContent())!, /held out: the final model never saw this customer/);
+    // The nudge says why; this customer is in the control group, and the page says what that means.
+    assert.match((await page.locator("#customer-nudge .rl-because").textContent())!, /Control group \(A\)/);
+    await page.getByText(/in the A\/B test's control group \(A\): by design they get the standard check-in/).waitFor();
     assert.equal(w.values.length, 9, "eight drivers and 'all other features'");
     // The unedited row re-scored in the browser agrees with the pipeline's score.
     const s = await whatIfScores(page, "");

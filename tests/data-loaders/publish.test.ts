@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { contentTime, Publication, refuseOut, writeStable } from "../../data-loaders/publish.js";
-import { ARTIFACTS, MESSAGE_COLUMNS, schemaProblems, type MessageRow } from "../../src/lib/artifacts.js";
+import { ARTIFACTS, MESSAGE_COLUMNS, schemaProblems, type MessageRow, type NudgeRow } from "../../src/lib/artifacts.js";
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
@@ -59,7 +59,7 @@ describe("refuseOut", () => {
 describe("Publication", () => {
   it("names the artifact when a row does not fit its declared columns", () => {
     const pub = new Publication(temp("pub-"));
-    const bad = { ...message("1"), text: 3 } as unknown as MessageRow;
+    const bad = { ...message("1"), facts: "[]", because: "", text: 3 } as unknown as NudgeRow;
     assert.throws(
       () => pub.table(ARTIFACTS.telcoNudges, [bad]),
       /^Error: telco\/nudges\.arrow: arrow column text, row 0/,
@@ -73,7 +73,7 @@ describe("Publication", () => {
   it("refuses to commit when a declared artifact was not produced, and writes nothing", async () => {
     const out = join(temp("pub-"), "out");
     const pub = new Publication(out);
-    pub.table(ARTIFACTS.telcoNudges, [message("1")]);
+    pub.table(ARTIFACTS.telcoNudges, [{ ...message("1"), facts: "[]", because: "" }]);
     await assert.rejects(
       pub.commit({ seed: 1, telco: {} as never, food: {} as never, llm: "none" }),
       /was not produced/,
@@ -81,8 +81,12 @@ describe("Publication", () => {
     assert.ok(!existsSync(out));
   });
 
-  it("declares the message table's columns once, for both kinds of message", () => {
-    assert.equal(ARTIFACTS.telcoNudges.columns, MESSAGE_COLUMNS);
+  it("declares the message table's columns once, for both kinds of message (nudges add their facts)", () => {
+    assert.deepEqual(ARTIFACTS.telcoNudges.columns.slice(0, MESSAGE_COLUMNS.length), MESSAGE_COLUMNS);
+    assert.deepEqual(
+      ARTIFACTS.telcoNudges.columns.slice(MESSAGE_COLUMNS.length).map(([name]) => name),
+      ["facts", "because"],
+    );
     assert.equal(ARTIFACTS.foodOffers.columns, MESSAGE_COLUMNS);
     const fields = MESSAGE_COLUMNS.map(([name, type]) => ({ name, type }));
     assert.deepEqual(schemaProblems(ARTIFACTS.foodOffers, fields), []);

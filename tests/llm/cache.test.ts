@@ -40,7 +40,7 @@ describe("MessageCache", () => {
     assert.equal(key, cacheKey("together", "m", nudgePrompt(nudgeFacts(0))));
     assert.notEqual(key, cacheKey("huggingface", "m", p));
     assert.notEqual(key, cacheKey("together", "m2", p));
-    assert.notEqual(key, cacheKey("together", "m", { ...p, version: "nudge-v2" }));
+    assert.notEqual(key, cacheKey("together", "m", { ...p, version: "nudge-v0" }));
     assert.notEqual(key, cacheKey("together", "m", { ...p, params: { ...p.params, temperature: 0 } }));
   });
 

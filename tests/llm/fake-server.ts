@@ -36,7 +36,7 @@ export interface FakeServer {
 /** A valid reply that differs per customer: it quotes the tenure from the prompt. */
 export function defaultContent(hit: Hit): string {
   const user = hit.body.messages.find((m) => m.role === "user")?.content ?? "";
-  const tenure = /tenure: (\d+)/.exec(user)?.[1] ?? "many";
+  const tenure = /with us for (\d+) months/.exec(user)?.[1] ?? "many";
   return `After ${tenure} months with us, you deserve a plan that fits; reply and our team will help.`;
 }
 

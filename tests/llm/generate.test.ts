@@ -50,6 +50,21 @@ async function runOne(fault: Fault, extra: GenerateOptions = {}) {
 }
 
 describe("generateMessages against a real OpenAI-compatible server", () => {
+  it("refuses a reply that names a fact it was not given (grounding) and falls back, naming the reason", async () => {
+    // Customer C0000 made no support call and has no tech support fact: both claims are invented.
+    for (const content of [
+      "You called our support team 12 times lately; reply and we will sort it out for good.",
+      "Your two-year contract is about to end; reply and our team will help you renew.",
+      "As a senior customer you matter to us; reply and our care team will call you.",
+    ]) {
+      const { message, summary } = await runOne({ type: "success", content }, { maxRetries: 0 });
+      assert.equal(message.provenance.source, "fallback", content);
+      assert.equal(message.provenance.reason, "rejected:ungrounded", content);
+      assert.equal(summary.rejections.ungrounded, 1);
+      assert.ok((message.facts?.length ?? 0) >= 2, "the fallback names its own facts");
+    }
+  });
+
   it("writes LLM messages with provenance and sends the facts, not the customer id", async () => {
     server.behave({ type: "success" });
     const start = server.hits.length;
@@ -61,7 +76,12 @@ describe("generateMessages against a real OpenAI-compatible server", () => {
     assert.equal(m.provenance.source, "llm");
     assert.equal(m.provenance.model, "test-model");
     assert.equal(m.provenance.provider, "openai-compatible");
-    assert.equal(m.provenance.promptVersion, "nudge-v1");
+    assert.equal(m.provenance.promptVersion, "nudge-v2");
+    // The facts the text names, each one given in the prompt: the tenure (3 months).
+    assert.deepEqual(
+      m.facts?.map((f) => [f.key, f.value]),
+      [["tenure", 3]],
+    );
     assert.match(m.provenance.promptHash, /^[0-9a-f]{64}$/);
     assert.ok(!Number.isNaN(Date.parse(m.provenance.generatedAt!)));
     assert.equal(m.provenance.reason, null);

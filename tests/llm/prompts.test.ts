@@ -1,27 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { actionOf } from "../../data-loaders/llm/nudge-facts.js";
 import { nudgePrompt, offerPrompt, PROMPT_VERSION } from "../../data-loaders/llm/prompts.js";
 import { nudgeFacts, offerFacts } from "./fixtures.js";
 
 describe("prompts", () => {
-  it("nudgePrompt states the facts: persona, tenure, contract, support, delays, risk, drivers, variant", () => {
-    const p = nudgePrompt(nudgeFacts(0));
+  it("nudgePrompt lists the facts the message may name, word for word, and the action for variant B", () => {
+    const action = actionOf([{ feature: "tech_support", to: "Yes" }]);
+    const p = nudgePrompt(nudgeFacts(0, { supportCalls: 4, action }));
     const user = p.messages[1].content;
     for (const s of [
-      "persona: Streamer",
-      "tenure: 2 months",
-      "contract: Month-to-month",
-      "support calls: 0",
-      "payment delay: 0 days",
-      "risk tier: high (probability 0.90)",
-      "1. contract = Month-to-month (raises risk, +0.12)",
-      "3. online_security = No (lowers risk, -0.02)",
+      "- you are on a month-to-month contract",
+      "- you called our support team 4 times in the last 90 days",
+      "- you have been with us for 2 months",
+      "- you have fiber optic internet with us",
+      "Suggested action to offer: adding tech support to your plan",
       "Variant B",
-    ]) {
+    ])
       assert.ok(user.includes(s), s);
-    }
+    assert.ok(!/risk|probability|persona:/i.test(user), "no model view or persona in what the model may quote");
     assert.equal(p.version, PROMPT_VERSION.nudge);
+    assert.match(p.messages[0].content, /Use only the facts you are given/);
     assert.match(p.messages[0].content, /Do not mention prices, amounts, discounts or percentages/);
+    // The control variant gets the plan facts only, and no action.
+    const a = nudgePrompt(nudgeFacts(0, { abVariant: "A", supportCalls: 4, action })).messages[1].content;
+    assert.ok(!a.includes("support") && !a.includes("Suggested action"), a);
   });
 
   it("offerPrompt states the LTV and the drivers, and leaves the amount to the token the page fills", () => {
@@ -46,9 +49,14 @@ describe("prompts", () => {
     assert.notEqual(a.hash, nudgePrompt(nudgeFacts(2)).hash);
   });
 
-  it("uses at most three drivers", () => {
-    const drivers = Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, value: i, direction: "raises" as const }));
+  it("names only drivers a customer would recognise (plan features), never who they are", () => {
+    const drivers = [
+      { name: "gender", value: "Male", direction: "raises" as const },
+      { name: "senior_citizen", value: "Yes", direction: "raises" as const },
+      { name: "paperless_billing", value: "Yes", direction: "raises" as const },
+    ];
     const user = nudgePrompt(nudgeFacts(0, { drivers })).messages[1].content;
-    assert.ok(user.includes("f2 = 2") && !user.includes("f3 = 3"));
+    assert.ok(user.includes("- you get paperless bills"));
+    assert.ok(!/male|senior/i.test(user), user);
   });
 });

@@ -216,7 +216,9 @@ describe("rulesFor", () => {
     assert.deepEqual(validateMessage("Here is {amount} off, or ₹50.", rules), { ok: false, reason: "over-cap" });
     assert.deepEqual(validateMessage("Here is {amount} off, or 20% off.", rules), { ok: false, reason: "over-cap" });
     assert.deepEqual(validateMessage("Here is {name}, {amount} off.", rules), { ok: false, reason: "placeholder" });
-    assert.deepEqual(rulesFor("nudge", nudgeFacts(0)), nudge);
+    const { facts, ...nudgeRules } = rulesFor("nudge", nudgeFacts(0));
+    assert.deepEqual(nudgeRules, nudge);
+    assert.ok(facts && facts.length >= 2, "a nudge's rules carry the facts it may name");
     assert.equal(rulesFor("offer", offerFacts(0)).currency, "INR");
     assert.equal(rulesFor("nudge", nudgeFacts(0, { maxDiscountPercent: 10 })).maxDiscountPercent, 10);
   });
