@@ -105,6 +105,9 @@ export function waterfallChart(
       ),
     ],
   });
+  // Plot labels its mark groups ("bar", "rule") with aria-label on plain <g> elements, which ARIA prohibits; the
+  // figure's own label below says what the chart shows.
+  for (const g of chart.querySelectorAll("g[aria-label]")) g.removeAttribute("aria-label");
   const wrapper = document.createElement("div");
   wrapper.className = "rl-waterfall";
   wrapper.dataset.base = String(base);

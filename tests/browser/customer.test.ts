@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { assertBuilt, DIST, launchBrowser, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
@@ -48,6 +49,35 @@ async function waterfall(page: Page, selector: string): Promise<WaterfallNumbers
     el.getAttribute("data-values"),
   ]);
   return { base: Number(base), probability: Number(probability), values: JSON.parse(values!) };
+}
+
+const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's serious and critical violations in the page's content as it is now (rule id: the first offending nodes).
+ * The content only: the site's frame (sidebar, <html lang>) is shared by every page and checked with them.
+ */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (c: object, o: object) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const { violations } = await axe.run({ include: [["#observablehq-main"]] }, { resultTypes: ["violations"] });
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.join(", ")}`);
+}
+interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: { target: string[] }[];
 }
 
 /** The final model's score of the open customer (what the waterfall explains and the what-if re-scores). */
@@ -334,6 +364,28 @@ describe("customer insights page", () => {
       assert.equal(new URL(page.url()).searchParams.get("id"), id);
       await whatIfScores(page, "");
       assert.deepEqual(watch.problems(), []);
+      await page.close();
+    });
+  }
+
+  for (const width of [1440, 375]) {
+    it(`at ${width} px: no serious or critical axe-core violation, with a customer, an edit and an offer's waterfall open`, async () => {
+      const { page, watch } = await open(`telco/customer?id=${MONTHLY}`, width);
+      const option = page.locator('#keep .rl-keep[data-status="found"] li').first();
+      await option.waitFor({ timeout: 20_000 });
+      await option.locator("summary").click();
+      await page.getByLabel("Tenure (months)").fill("200");
+      await page
+        .getByText(/Tenure must be between 0 and 72 months/)
+        .first()
+        .waitFor();
+      assert.deepEqual(await axeProblems(page), []);
+      const empty = await open("telco/customer", width);
+      await empty.page.locator('#customer-status[data-state="none"]').waitFor();
+      assert.deepEqual(await axeProblems(empty.page), []);
+      assert.deepEqual(watch.problems(), []);
+      assert.deepEqual(empty.watch.problems(), []);
+      await empty.page.close();
       await page.close();
     });
   }
