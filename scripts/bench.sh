@@ -4,6 +4,7 @@
 # 0. build times: cold, nothing changed, after a page, component or label edit (scripts/bench-build.ts),
 # 1. the Retention page's slider arithmetic in Node (scripts/bench-profit.ts),
 # 2. one what-if update of the customer page in Node: ONNX Runtime + TreeSHAP (scripts/bench-whatif.ts),
+# 2b. "What would keep this customer?" over every high-risk Telco customer (scripts/bench-counterfactual.ts),
 # 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists.
 # Larger food-delivery bases in the browser: build them elsewhere (OUTPUT_DIR=… FOOD_N=… scripts/build.sh) and pass
 # each folder to scripts/bench-retention-browser.ts (docs/profit.md, "Scale in the browser").
@@ -17,6 +18,8 @@ say "profit arithmetic (Node)"
 npx tsx scripts/bench-profit.ts
 say "what-if update (Node)"
 npx tsx scripts/bench-whatif.ts
+say "counterfactual search over the high-risk Telco customers (Node, ONNX Runtime)"
+npx tsx scripts/bench-counterfactual.ts
 if [ -f scripts/bench-retention-browser.ts ] && [ -f dist/index.html ]; then
   say "Retention page in Chromium (dist/)"
   npx tsx scripts/bench-retention-browser.ts --dist dist

@@ -43,7 +43,7 @@ export function subscriptionFields(c: Record_): [string, string][] {
         .join(", ") || "none",
     ],
     ["Subscription type", String(c.subscription_type)],
-    ["Plan duration", `${c.plan_duration_months} months`],
+    ["Plan duration", formatValue("plan_duration_months", c.plan_duration_months as number)],
     ["Household", `${c.gender}, senior ${c.senior_citizen}, partner ${c.partner}, dependants ${c.dependents}`],
   ];
 }
