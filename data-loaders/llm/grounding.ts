@@ -7,6 +7,7 @@
  * (churn, risk, scores) are never allowed. Bounded work: a fixed list of patterns over text already capped in length.
  */
 import type { NudgeFact } from "./nudge-facts.js";
+import { NUMBER_WORDS } from "./number-words.js";
 
 interface Topic {
   /** The fact keys that allow this topic (the action's changed features count too). */
@@ -52,35 +53,6 @@ const TOPICS: Topic[] = [
 /** Never in a nudge: who the customer is, and the model's view of them. */
 const FORBIDDEN =
   /\b(?:senior|elderly|age[ds]?|old(?:er)?|gender|male|female|partner|spouse|wife|husband|dependants?|dependents?|children|kids|family|churn(?:ing)?|risk[sy]?|probabilit(?:y|ies)|scores?|predict(?:ed|ion)?s?|model)\b/i;
-
-const NUMBER_WORDS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-};
 
 /** The numbers a text states, in digits or words ("4", "four"); "one-year" and "a month" are not counts. */
 function numbersIn(text: string): number[] {

@@ -1,4 +1,5 @@
 import { groundingProblem } from "./grounding.js";
+import { NUMBER_WORDS as UNITS } from "./number-words.js";
 import { actionFact, nudgeFactList, type NudgeFact } from "./nudge-facts.js";
 import { MAX_LENGTH } from "./prompts.js";
 import { OFFER_AMOUNT_TOKEN } from "../../src/lib/offer-text.js";
@@ -193,36 +194,6 @@ for (const word of FOREIGN_WORDS.split(" ")) CURRENCY_WORDS[word] = "foreign";
 // Cents are hundredths of the dollar; "per cent" is handled before this table is read.
 const CENTS = new Set(["cent", "cents"]);
 
-const UNITS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, lakh: 100_000, million: 1_000_000 };
 
 // Digits (with thousands commas and decimals), words, currency signs, percent signs (per mille counts as percent:

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { RawRow } from "../../src/lib/features.js";
+import { modelInputs } from "../../src/lib/whatif.js";
+import { customer as telcoCustomer } from "./telco-customer.js";
 import {
   ACTIONABLE,
   applyChanges,
@@ -11,28 +13,8 @@ import {
   type Counterfactual,
 } from "../../src/lib/counterfactual.js";
 
-/** A month-to-month customer paying by electronic check with DSL and no add-ons (7590-VHVEG's kind). */
-const customer: RawRow = {
-  gender: "Female",
-  senior_citizen: "No",
-  partner: "Yes",
-  dependents: "No",
-  tenure: 1,
-  phone_service: "No",
-  multiple_lines: "No phone service",
-  internet_service: "DSL",
-  online_security: "No",
-  online_backup: "Yes",
-  device_protection: "No",
-  tech_support: "No",
-  streaming_tv: "No",
-  streaming_movies: "No",
-  contract: "Month-to-month",
-  paperless_billing: "Yes",
-  payment_method: "Electronic check",
-  monthly_charges: 29.85,
-  total_charges: 29.85,
-};
+/** 7590-VHVEG's model inputs: month-to-month, electronic check, DSL with online backup only. */
+const customer: RawRow = modelInputs(telcoCustomer);
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 

@@ -14,33 +14,7 @@ import {
   waterfallSteps,
   type Explanation,
 } from "../../src/lib/whatif.js";
-
-/** A real Telco customer (7590-VHVEG) as customers.arrow holds it, simulated columns included. */
-const customer = {
-  customer_id: "7590-VHVEG",
-  gender: "Female",
-  senior_citizen: "No",
-  partner: "Yes",
-  dependents: "No",
-  tenure: 1,
-  phone_service: "No",
-  multiple_lines: "No phone service",
-  internet_service: "DSL",
-  online_security: "No",
-  online_backup: "Yes",
-  device_protection: "No",
-  tech_support: "No",
-  streaming_tv: "No",
-  streaming_movies: "No",
-  contract: "Month-to-month",
-  paperless_billing: "Yes",
-  payment_method: "Electronic check",
-  monthly_charges: 29.85,
-  total_charges: 29.85,
-  total_charges_blank: false,
-  persona: "Price-sensitive newcomer",
-  probability: 0.74,
-};
+import { customer } from "./telco-customer.js";
 
 const explanation: Explanation = {
   base: 0.25,
