@@ -380,9 +380,12 @@ describe("customer insights page", () => {
         .first()
         .waitFor();
       assert.deepEqual(await axeProblems(page), []);
+      // Nothing wider than the screen: the page never scrolls sideways (the segment table scrolls in its own box).
+      assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= width);
       const empty = await open("telco/customer", width);
       await empty.page.locator('#customer-status[data-state="none"]').waitFor();
       assert.deepEqual(await axeProblems(empty.page), []);
+      assert.ok((await empty.page.evaluate(() => document.documentElement.scrollWidth)) <= width);
       assert.deepEqual(watch.problems(), []);
       assert.deepEqual(empty.watch.problems(), []);
       await empty.page.close();
