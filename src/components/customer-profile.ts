@@ -129,7 +129,13 @@ const VERDICTS: Record<Decision["verdict"], string> = {
  * The decision card: the cross-fitted probability (the score the decision uses), targeted or not at the operating
  * threshold and why, the outcome the data recorded, and the final model's score labelled in-sample or held out.
  */
-export function decisionCard(d: Decision, { thresholdReason }: { thresholdReason: string }): HTMLElement {
+export function decisionCard(
+  d: Decision,
+  {
+    thresholdReason,
+    value,
+  }: { thresholdReason: string; value?: { months: number; value: number; monthly: number; contract: string } },
+): HTMLElement {
   const tier = riskTier(d.score);
   const finalNote = d.finalInSample
     ? "in-sample: the final model was trained on this customer, so this score is optimistic"
@@ -152,6 +158,19 @@ export function decisionCard(d: Decision, { thresholdReason }: { thresholdReason
       el("strong", {}, `Actual outcome: ${d.churned ? "left" : "stayed"}`),
       ` (IBM label Churn = ${d.churned ? "Yes" : "No"}). ${VERDICTS[d.verdict]}`,
     ),
+    ...(value
+      ? [
+          el(
+            "p",
+            { class: "rl-value", "data-value": String(value.value) },
+            el("strong", {}, `Worth keeping: about $${Math.round(value.value).toLocaleString("en-US")}`),
+            ` of revenue if they stay — $${value.monthly.toFixed(2)} a month × ${value.months.toFixed(1)} further ` +
+              `months expected for a ${value.contract.toLowerCase()} customer at this tenure (per-contract tenure ` +
+              `hazards fitted on the base; undiscounted, at most 72 months). Expected loss without action: ` +
+              `$${Math.round(d.score * value.value).toLocaleString("en-US")} (churn probability × value).`,
+          ),
+        ]
+      : []),
     el(
       "p",
       { class: "rl-kpi-label", "data-final-probability": String(d.finalScore) },

@@ -14,6 +14,7 @@ import { audit } from "../lib/audit.js";
 import { searchCounterfactual, type Counterfactual } from "../lib/counterfactual.js";
 import { TELCO_SPEC, encodeRows, featureLayout, type RawRow } from "../lib/features.js";
 import { createOnnxScorer, type OnnxScorer } from "../lib/onnx-scorer.js";
+import { expectedRemainingMonths, fitTenureHazards } from "../lib/remaining-value.js";
 import { customerReportText, reportFileName } from "../lib/report.js";
 import { riskTier, type RiskTier } from "../lib/tiers.js";
 import { prepareTrees, type TreesJson } from "../lib/treeshap.js";
@@ -40,7 +41,17 @@ type Row = RawRow;
 export function customerIndex(customers: Table, shap: Table, nudges: Table, trees: TreesJson) {
   const all = customers.toArray().map((r) => r.toJSON() as Customer);
   const byId = new Map(all.map((c) => [c.customer_id, c]));
+  // The value of keeping a customer, as the Retention page prices it (src/lib/remaining-value.ts): monthly charges
+  // × expected further months from the per-contract tenure hazards fitted on the whole base.
+  const hazards = fitTenureHazards(
+    all.map((c) => ({ tenure: Number(c.tenure), contract: String(c.contract), churn: Number(c.churn) })),
+  );
   return {
+    /** Expected further months and the revenue they bring if the customer is kept (undiscounted, 72-month horizon). */
+    keepValue: (c: Customer) => {
+      const months = expectedRemainingMonths(hazards, String(c.contract), Number(c.tenure));
+      return { months, value: months * Number(c.monthly_charges) };
+    },
     customers: all,
     shapById: new Map(shap.toArray().map((r) => [r.customer_id as string, r.toJSON() as Row])),
     nudgeById: new Map(nudges.toArray().map((r) => [r.id as string, r.toJSON() as Row])),

@@ -135,6 +135,13 @@ describe("customer insights page", () => {
     assert.match((await card.textContent())!, /Targeted at the 50% operating threshold — the High-risk tier's cut-off/);
     assert.match((await card.textContent())!, /Actual outcome: stayed \(IBM label Churn = No\)/);
     assert.match((await card.textContent())!, /held out: the final model never saw this customer/);
+    // The value of keeping them (the Retention page's per-customer value), and the expected loss it implies.
+    const value = Number(await card.locator(".rl-value").getAttribute("data-value"));
+    assert.ok(value > 29.85, `value ${value}`);
+    assert.match(
+      (await card.textContent())!,
+      /Worth keeping: about \$[\d,]+ of revenue if they stay — \$29\.85 a month × /,
+    );
     // The nudge says why; this customer is in the control group, and the page says what that means.
     assert.match((await page.locator("#customer-nudge .rl-because").textContent())!, /Control group \(A\)/);
     await page.getByText(/in the A\/B test's control group \(A\): by design they get the standard check-in/).waitFor();
