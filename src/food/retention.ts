@@ -16,6 +16,8 @@ import { formatMoney, type Currency } from "../lib/format.js";
 import { fillOffer } from "../lib/offer-text.js";
 import { rankByChurn, rankByExpectedProfit, targetedCustomers, type CustomerColumns } from "../lib/targeting.js";
 
+type Candidate = { name: string; columns: CustomerColumns; ranking: ReturnType<typeof rankByChurn> };
+
 export interface ModelComparison {
   /** the resamples done (the intervals are final when done === total) */
   done: number;
@@ -33,14 +35,18 @@ export async function* compareModels(
   settings: CampaignSettings,
   { resamples = 200, frameMs = 12 } = {},
 ): AsyncGenerator<ModelComparison> {
-  const candidates = [
-    ...models.map((m) => ({ name: m.name, columns: m.columns, ranking: rankByExpectedProfit(m.columns, settings) })),
-    {
-      name: "Calibrated, ranked by churn only",
-      columns: models[0].columns,
-      ranking: rankByChurn(models[0].columns),
-    },
-  ];
+  // One ranking per frame: on a large base each sort is itself a long task.
+  const candidates: Candidate[] = [];
+  for (const m of models) {
+    yield { done: 0, total: resamples };
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    candidates.push({ name: m.name, columns: m.columns, ranking: rankByExpectedProfit(m.columns, settings) });
+  }
+  candidates.push({
+    name: "Calibrated, ranked by churn only",
+    columns: models[0].columns,
+    ranking: rankByChurn(models[0].columns),
+  });
   const steps = bootstrapSteps(candidates, settings, { resamples });
   let started = performance.now();
   for (;;) {
