@@ -4,6 +4,7 @@
  * brings its own styles (ensureStyles) and resolves the site's CSS variables into plain colours in the files.
  */
 import { recordsToCsv } from "../lib/csv.js";
+import { dataTableDetails, nameMarkGroups } from "./chart-a11y.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export type DownloadFormat = "svg" | "png" | "csv";
@@ -52,7 +53,14 @@ const COMPONENT_CSS = `
 .rl-matrix-label { font-weight: 600; }
 .rl-matrix-money { font-size: 1.3em; font-variant-numeric: tabular-nums; }
 .rl-matrix-note { font-size: 0.85em; opacity: 0.75; }
-.rl-view-note { font: 13px/1.4 system-ui, sans-serif; color: var(--theme-foreground-muted, #555); margin: 0.3rem 0 0; }
+.rl-view-note { font: 13px/1.4 system-ui, sans-serif; color: var(--theme-foreground-muted, #4f5257); margin: 0.3rem 0 0; }
+.rl-data-table { font: 13px/1.4 system-ui, sans-serif; margin-top: 0.25rem; }
+.rl-data-table summary { cursor: pointer; color: var(--theme-foreground-muted, #4f5257); }
+.rl-data-table-scroll { max-height: 22rem; overflow: auto; margin-top: 0.35rem; }
+.rl-data-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.rl-data-table caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
+.rl-data-table th, .rl-data-table td { padding: 0.15rem 0.6rem; border-bottom: 1px solid var(--theme-foreground-faintest, #ddd); text-align: left; }
+.rl-data-table td.rl-num { text-align: right; }
 `;
 
 /**
@@ -91,7 +99,9 @@ export function withDownloads(chart: Element, options: DownloadOptions): HTMLDiv
     return b;
   };
   bar.append(status, button("svg", "SVG"), button("png", "PNG"), button("csv", "CSV"));
-  wrapper.append(chart, bar);
+  nameMarkGroups(chart);
+  const rows = () => (typeof options.data === "function" ? options.data() : options.data);
+  wrapper.append(chart, bar, dataTableDetails(doc, label, rows, options.columns));
   return wrapper;
 }
 
