@@ -23,6 +23,8 @@ npx tsx scripts/bench-counterfactual.ts
 if [ -f scripts/bench-retention-browser.ts ] && [ -f dist/index.html ]; then
   say "Retention page in Chromium (dist/)"
   npx tsx scripts/bench-retention-browser.ts --dist dist
+  say "engagement dashboard in Chromium (dist/)"
+  npx tsx scripts/bench-engagement-browser.ts --dist dist
 else
   say "skipping the browser benchmark: no built site in dist/ (npm run build)"
 fi

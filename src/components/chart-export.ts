@@ -54,6 +54,13 @@ const COMPONENT_CSS = `
 .rl-matrix-money { font-size: 1.3em; font-variant-numeric: tabular-nums; }
 .rl-matrix-note { font-size: 0.85em; opacity: 0.75; }
 .rl-view-note { font: 13px/1.4 system-ui, sans-serif; color: var(--theme-foreground-muted, #4f5257); margin: 0.3rem 0 0; }
+.rl-swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; vertical-align: -0.05em; }
+.rl-linked-buttons { display: flex; flex-wrap: wrap; gap: 0.3rem; margin-top: 0.35rem; font: 12px/1.4 system-ui, sans-serif; }
+.rl-linked-buttons button { font: inherit; font-variant-numeric: tabular-nums; padding: 0.1rem 0.45rem; border-radius: 4px; cursor: pointer;
+  color: inherit; border: 1px solid var(--theme-foreground-faint, #888); background: var(--theme-background, #fff); }
+.rl-linked-buttons button[aria-pressed="true"] { background: var(--rl-accent, #0b6e4f); border-color: var(--rl-accent, #0b6e4f); color: #fff; }
+.rl-linked-buttons button:disabled { cursor: default; opacity: 0.6; }
+.rl-linked-buttons button:focus-visible { outline: 3px solid var(--rl-accent, #0b6e4f); outline-offset: 2px; }
 .rl-data-table { font: 13px/1.4 system-ui, sans-serif; margin-top: 0.25rem; }
 .rl-data-table summary { cursor: pointer; color: var(--theme-foreground-muted, #4f5257); }
 .rl-data-table-scroll { max-height: 22rem; overflow: auto; margin-top: 0.35rem; }

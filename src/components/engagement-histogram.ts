@@ -1,7 +1,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 
-/** Customers who stayed and who churned: the colours of both outcome histograms. */
+/** Customers who stayed and who churned: the colours of the outcome histogram. */
 const OUTCOME_COLORS = {
   legend: true,
   domain: ["Stayed", "Churned"],
@@ -10,129 +10,6 @@ const OUTCOME_COLORS = {
 const OUTCOMES = ["Stayed", "Churned"];
 
 type OnDownload = (format: DownloadFormat, name: string) => void;
-
-export interface OutcomeCount {
-  /** the bucket on the x axis (a number of days, calls, …, or a label) */
-  bucket: string;
-  /** "Stayed" or "Churned" */
-  outcome: string;
-  /** customers in the bucket with the outcome */
-  n: number;
-}
-
-export interface OutcomeHistogramOptions {
-  width?: number;
-  title?: string;
-  xLabel?: string;
-  /** the buckets left to right (default: the order of the rows) */
-  order?: string[];
-  height?: number;
-}
-
-/** Rows as plain records (a DuckDB result is an Arrow table of proxies: read it once, here). */
-function plainCounts(rows: Iterable<OutcomeCount>): OutcomeCount[] {
-  return Array.from(rows, (r) => ({ bucket: String(r.bucket), outcome: String(r.outcome), n: Number(r.n) }));
-}
-
-/** Customers per bucket: all and churned, in first-seen order. */
-function bucketTotals(data: readonly OutcomeCount[]): Map<string, { all: number; churned: number }> {
-  const totals = new Map<string, { all: number; churned: number }>();
-  for (const d of data) {
-    const t = totals.get(d.bucket) ?? { all: 0, churned: 0 };
-    t.all += d.n;
-    if (d.outcome === "Churned") t.churned += d.n;
-    totals.set(d.bucket, t);
-  }
-  return totals;
-}
-
-/** Stacked bars of customers per bucket split by outcome, with the bucket's churn rate in the tooltip. */
-export function outcomeHistogram(
-  rows: Iterable<OutcomeCount>,
-  { width = 640, title = "", xLabel = "", order = undefined, height = 260 }: OutcomeHistogramOptions = {},
-): SVGSVGElement | HTMLElement {
-  const data = plainCounts(rows);
-  const totals = bucketTotals(data);
-  const rate = (b: string) => {
-    const t = totals.get(b)!;
-    return t.all ? `${((100 * t.churned) / t.all).toFixed(1)}%` : "—";
-  };
-  return Plot.plot({
-    title,
-    width,
-    height,
-    marginLeft: 50,
-    x: {
-      label: xLabel,
-      domain: order ?? [...totals.keys()],
-      tickRotate: width < 500 && (order?.length ?? 0) > 8 ? -45 : 0,
-    },
-    y: { label: "↑ Customers", grid: true },
-    color: OUTCOME_COLORS,
-    marks: [
-      Plot.barY(data, { x: "bucket", y: "n", fill: "outcome", order: OUTCOMES }),
-      Plot.ruleY([0]),
-      Plot.tip(
-        data,
-        Plot.pointerX(
-          Plot.stackY({
-            x: "bucket",
-            y: "n",
-            order: OUTCOMES,
-            fill: "outcome",
-            title: (d) =>
-              `${xLabel}: ${d.bucket}\n${d.outcome}: ${d.n.toLocaleString("en-US")} customers\nchurn rate in bucket: ${rate(d.bucket)}`,
-          }),
-        ),
-      ),
-    ],
-  });
-}
-
-/**
- * The data behind an outcome histogram, for its CSV: one record per bucket (in the chart's order) with the
- * customers who stayed, who churned, and the bucket's churn rate. `bucketColumn` names the bucket column.
- */
-export function outcomeRows(
-  rows: Iterable<OutcomeCount>,
-  { order, bucketColumn = "bucket" }: { order?: readonly string[]; bucketColumn?: string } = {},
-): Record<string, string | number>[] {
-  const data = plainCounts(rows);
-  const totals = bucketTotals(data);
-  const buckets = [...totals.keys()];
-  if (order) {
-    const rank = (b: string) => (order.includes(b) ? order.indexOf(b) : order.length);
-    buckets.sort((a, b) => rank(a) - rank(b));
-  }
-  return buckets.map((bucket) => {
-    const t = totals.get(bucket)!;
-    return {
-      [bucketColumn]: bucket,
-      customers: t.all,
-      stayed: t.all - t.churned,
-      churned: t.churned,
-      churn_rate: t.all ? +(t.churned / t.all).toFixed(6) : NaN,
-    };
-  });
-}
-
-/** outcomeHistogram with SVG/PNG/CSV downloads (CSV: outcomeRows). */
-export function outcomeHistogramView(
-  rows: Iterable<OutcomeCount>,
-  {
-    name,
-    bucketColumn,
-    onDownload,
-    ...options
-  }: OutcomeHistogramOptions & { name: string; bucketColumn?: string; onDownload?: OnDownload },
-): HTMLDivElement {
-  const data = plainCounts(rows);
-  return withDownloads(outcomeHistogram(data, options), {
-    name,
-    data: () => outcomeRows(data, { order: options.order, bucketColumn }),
-    onDownload,
-  });
-}
 
 // --------------------------------------------------------------------------- a numeric value, binned
 

@@ -35,7 +35,7 @@ const MIN_CHARTS: Record<string, number> = {
   "/models": 7,
   "/embed": 5,
   "/telco/customer": 2,
-  "/telco/engagement": 5,
+  "/telco/engagement": 8,
   "/telco/personas": 3,
   "/telco/ab-test": 6,
   "/food/retention": 4,
@@ -44,19 +44,25 @@ const MIN_CHARTS: Record<string, number> = {
 
 const RATE = ["customers", "churned", "churn_rate", "ci95_low", "ci95_high"];
 const OUTCOME = ["customers", "stayed", "churned", "churn_rate"];
+/** The engagement dashboard's linked charts (src/components/linked-chart.ts): the rows behind each, filtered. */
+const LINKED = ["customers", "stayed", "churned", "churn_rate", "selected"];
 const QINI = ["rule", "customers_targeted", "share_targeted", "churners_prevented"];
 
 /** The CSV header of each chart (by its file name); charts not listed get the generic checks only. */
 const HEADERS: [RegExp, string[]][] = [
-  [/^(engagement-)?churn-by-contract$/, ["contract", ...RATE]],
+  [/^engagement-app-sessions$/, ["app_sessions_per_month", ...LINKED]],
+  [/^engagement-tenure$/, ["tenure_months", ...LINKED]],
+  [/^engagement-days-late$/, ["days_late", ...LINKED]],
+  [/^engagement-support-calls$/, ["support_calls_90_days", ...LINKED]],
+  [/^engagement-contract$/, ["contract", ...LINKED]],
+  [/^engagement-risk-tier$/, ["risk_tier", ...LINKED]],
+  [/^engagement-persona$/, ["persona", ...LINKED]],
+  [/^engagement-ab-variant$/, ["variant", ...LINKED]],
+  [/^churn-by-contract$/, ["contract", ...RATE]],
   [/^churn-by-persona$/, ["persona", ...RATE]],
   [/^food-churn-by-days-since-last-order$/, ["days_since_last_order", ...RATE]],
   [/^food-churn-by-city-tier$/, ["city_tier", ...RATE]],
-  [/^churn-by-app-sessions$/, ["app_sessions_per_month", ...RATE]],
-  [/^engagement-churn-by-ab-variant$/, ["variant", ...RATE]],
   [/^tenure-by-outcome$/, ["tenure_months_from", "tenure_months_to", ...OUTCOME]],
-  [/^days-late-by-outcome$/, ["days_late", ...OUTCOME]],
-  [/^support-calls-by-outcome$/, ["support_calls_90_days", ...OUTCOME]],
   [/^risk-distribution-(telco|food)$/, ["probability_from", "probability_to", "tier", "customers", "share"]],
   [/^roc-curve-(telco|food)$/, ["model", "fpr", "tpr", "threshold"]],
   [/^precision-recall-(telco|food)$/, ["recall", "precision", "threshold"]],

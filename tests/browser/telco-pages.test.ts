@@ -45,10 +45,13 @@ describe("Telco pages", () => {
     await page.close();
   });
 
-  it("choosing a persona on the dashboard changes the displayed count", async () => {
+  it("choosing a persona on the dashboard's persona chart changes the displayed count", async () => {
     const { page, watch } = await open("telco/engagement");
     await page.getByTestId("filtered-count").waitFor({ timeout: 30_000 });
-    await page.getByLabel("Persona").selectOption("Loyal family");
+    await page
+      .locator('.rl-chart[data-chart="engagement-persona"]')
+      .getByRole("button", { name: /^Loyal family/ })
+      .click();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="filtered-count"]')?.getAttribute("data-value") !== "7043",
       undefined,
@@ -56,8 +59,11 @@ describe("Telco pages", () => {
     );
     const n = await numberAttr(page, '[data-testid="filtered-count"]', "data-value");
     assert.ok(n > 0 && n < 7043, `persona count ${n}`);
-    // Unticking a contract narrows it further.
-    await page.getByRole("checkbox", { name: "Month-to-month" }).uncheck();
+    // Choosing a contract narrows it further.
+    await page
+      .locator('.rl-chart[data-chart="engagement-contract"]')
+      .getByRole("button", { name: /^Two year/ })
+      .click();
     await page.waitForFunction(
       (before) => Number(document.querySelector('[data-testid="filtered-count"]')?.getAttribute("data-value")) < before,
       n,
