@@ -7,6 +7,11 @@
  *
  * The proxy forwards every other request, and the live-reload WebSocket, to Framework unchanged. The audit request
  * goes through as nginx sends it (audit-endpoint.conf): POST only, no request header but the body's type, no user.
+ *
+ * Embedding works here as on the production server (nginx/templates/retention-lab/embed-origins.conf.template), for
+ * EMBED_ORIGINS — by default the local report origins (LOCAL_REPORT_ORIGINS: a report folder served with
+ * `python3 -m http.server 8000`): the views under /embed/ send `frame-ancestors 'self' <origins>`, and a request
+ * from a listed origin gets `Access-Control-Allow-Origin` (module imports).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -16,6 +21,35 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AUDIT_ENDPOINT } from "../src/lib/audit.js";
 import { optionsFromEnv, startAuditService, type AuditService } from "../server/audit-service.js";
+import { ORIGIN } from "../src/lib/embed-origins.js";
+
+/** The report origins a local setup allows by default (npm start, compose.yaml): a report on port 8000. */
+export const LOCAL_REPORT_ORIGINS = "http://127.0.0.1:8000 http://localhost:8000";
+
+/** EMBED_ORIGINS as a list; refuses what the container would refuse (15-check-embed-origins.sh), naming it. */
+export function embedOrigins(value: string): string[] {
+  const origins = value.split(/\s+/).filter(Boolean);
+  for (const o of origins)
+    if (!ORIGIN.test(o))
+      throw new Error(
+        `EMBED_ORIGINS: "${o}" is not an origin; expected scheme://host[:port] (e.g. https://wiki.example.com)`,
+      );
+  return origins;
+}
+
+/** The embedding headers nginx would add to a response for `path`, asked from `origin`. */
+export function embedHeaders(
+  path: string,
+  origin: string | undefined,
+  origins: readonly string[],
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (/^\/embed\/[^/]+$/.test(path) && !path.endsWith(".js"))
+    headers["content-security-policy"] = `frame-ancestors ${["'self'", ...origins].join(" ")}`;
+  if (origin && origins.includes(origin))
+    Object.assign(headers, { "access-control-allow-origin": origin, vary: "Origin" });
+  return headers;
+}
 
 export interface DevServer {
   url: string;
@@ -41,9 +75,10 @@ function forward(
   port: number,
   path: string,
   headers: Record<string, string>,
+  extra: Record<string, string> = {},
 ) {
   const upstream = request({ host: "127.0.0.1", port, method: req.method, path, headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...extra });
     answer.pipe(res);
   });
   upstream.on("error", (error) => {
@@ -74,7 +109,9 @@ export async function startDevServer({
   port = 3000,
   auditDir = "logs/audit-dev",
   quiet = false,
-}: { port?: number; auditDir?: string; quiet?: boolean } = {}): Promise<DevServer> {
+  origins = LOCAL_REPORT_ORIGINS,
+}: { port?: number; auditDir?: string; quiet?: boolean; origins?: string } = {}): Promise<DevServer> {
+  const allowed = embedOrigins(origins);
   const audit: AuditService = await startAuditService({
     ...optionsFromEnv({ ...process.env, AUDIT_DIR: auditDir, AUDIT_PORT: "0" }),
     host: "127.0.0.1",
@@ -108,7 +145,8 @@ export async function startDevServer({
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path !== AUDIT_ENDPOINT) {
-      forward(req, res, frameworkPort, req.url ?? "/", req.headers as Record<string, string>);
+      const extra = embedHeaders(path, req.headers.origin, allowed);
+      forward(req, res, frameworkPort, req.url ?? "/", req.headers as Record<string, string>, extra);
       return;
     }
     if (req.method !== "POST") {
@@ -154,8 +192,11 @@ export async function startDevServer({
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${process.env.PORT}: not a port`);
-  const dev = await startDevServer({ port, auditDir: process.env.AUDIT_DIR || "logs/audit-dev" });
-  process.stderr.write(`\x1b[1m[start]\x1b[0m serving on ${dev.url} (audit trail in ${dev.auditDir}/)\n`);
+  const origins = process.env.EMBED_ORIGINS ?? LOCAL_REPORT_ORIGINS;
+  const dev = await startDevServer({ port, auditDir: process.env.AUDIT_DIR || "logs/audit-dev", origins });
+  process.stderr.write(
+    `\x1b[1m[start]\x1b[0m serving on ${dev.url} (audit trail in ${dev.auditDir}/; embedding allowed for: ${origins || "the site only"})\n`,
+  );
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => void dev.close().then(() => process.exit(0)));
 }

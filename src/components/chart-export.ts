@@ -4,10 +4,13 @@
  * brings its own styles (ensureStyles) and resolves the site's CSS variables into plain colours in the files.
  */
 import { recordsToCsv } from "../lib/csv.js";
+import { exportHtml, metaLines, resolveMeta, type ExportMeta, type ResolvedMeta } from "../lib/export-meta.js";
+import { manifest } from "../lib/load.js";
 import { dataTableDetails, nameMarkGroups } from "./chart-a11y.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-export type DownloadFormat = "svg" | "png" | "csv";
+export type DownloadFormat = "svg" | "png" | "csv" | "html";
+export type { ExportMeta } from "../lib/export-meta.js";
 
 export interface DownloadOptions {
   /** file name without extension, e.g. "profit-curve" → profit-curve.svg / .png / .csv */
@@ -20,6 +23,12 @@ export interface DownloadOptions {
   label?: string;
   /** a custom SVG rendering, for views that are not SVG on screen (the business matrix table) */
   svg?: () => SVGSVGElement;
+  /**
+   * What the chart states about itself in its SVG, PNG and HTML files (src/lib/export-meta.ts): the data set, the data
+   * and model in words, and the parameters it was drawn with (a function is called at download time, so it can read
+   * the page's current state). The build's identity (manifest hashes) is added in any case.
+   */
+  meta?: ExportMeta | (() => ExportMeta);
   /** called after each download (the site sends an audit beacon; embeds pass nothing) */
   onDownload?: (format: DownloadFormat, name: string) => void;
 }
@@ -92,7 +101,12 @@ export function withDownloads(chart: Element, options: DownloadOptions): HTMLDiv
     b.type = "button";
     b.textContent = text;
     b.dataset.download = format;
-    b.setAttribute("aria-label", `Download “${label}” as ${format.toUpperCase()}`);
+    b.setAttribute(
+      "aria-label",
+      format === "html"
+        ? `Download “${label}” as a self-contained HTML file (chart, data and details)`
+        : `Download “${label}” as ${format.toUpperCase()}`,
+    );
     b.title = b.getAttribute("aria-label")!;
     b.addEventListener("click", async () => {
       status.textContent = "";
@@ -105,7 +119,7 @@ export function withDownloads(chart: Element, options: DownloadOptions): HTMLDiv
     });
     return b;
   };
-  bar.append(status, button("svg", "SVG"), button("png", "PNG"), button("csv", "CSV"));
+  bar.append(status, button("svg", "SVG"), button("png", "PNG"), button("csv", "CSV"), button("html", "HTML"));
   nameMarkGroups(chart);
   const rows = () => (typeof options.data === "function" ? options.data() : options.data);
   wrapper.append(chart, bar, dataTableDetails(doc, label, rows, options.columns));
@@ -113,17 +127,64 @@ export function withDownloads(chart: Element, options: DownloadOptions): HTMLDiv
 }
 
 async function download(chart: Element, format: DownloadFormat, options: DownloadOptions): Promise<void> {
+  const rows = () => (typeof options.data === "function" ? options.data() : options.data) as Record<string, unknown>[];
   if (format === "csv") {
-    const rows = typeof options.data === "function" ? options.data() : options.data;
-    const text = recordsToCsv(rows as Record<string, unknown>[], options.columns);
+    const text = recordsToCsv(rows(), options.columns);
     return saveBlob(new Blob([text], { type: "text/csv;charset=utf-8" }), `${options.name}.csv`);
   }
-  const svg = options.svg ? options.svg() : chartToSvg(chart);
+  const meta = await exportMeta(chart, options);
+  const svg = withMeta(options.svg ? options.svg() : chartToSvg(chart), meta);
+  const svgText = new XMLSerializer().serializeToString(svg);
   if (format === "svg") {
-    const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}\n`;
+    const text = `<?xml version="1.0" encoding="UTF-8"?>\n${svgText}\n`;
     return saveBlob(new Blob([text], { type: "image/svg+xml;charset=utf-8" }), `${options.name}.svg`);
   }
+  if (format === "html") {
+    const data = rows();
+    const columns = options.columns ?? (data.length ? Object.keys(data[0]!) : []);
+    const text = exportHtml({ svg: svgText, rows: data, columns, meta });
+    return saveBlob(new Blob([text], { type: "text/html;charset=utf-8" }), `${options.name}.html`);
+  }
   return saveBlob(await svgToPng(svg), `${options.name}.png`);
+}
+
+/** The chart's metadata: the caller's, completed from the build manifest (read once per page). */
+async function exportMeta(chart: Element, options: DownloadOptions): Promise<ResolvedMeta> {
+  const given = typeof options.meta === "function" ? options.meta() : (options.meta ?? {});
+  let built = null;
+  try {
+    built = await manifest();
+  } catch {
+    // resolveMeta says the build is unknown
+  }
+  const site = new URL(import.meta.url).origin;
+  return resolveMeta(given, { title: options.label ?? chartTitle(chart) ?? options.name, manifest: built, site });
+}
+
+/** The SVG with its metadata: as JSON in <metadata>, and as lines of small text under the chart (PNG shows them). */
+function withMeta(svg: SVGSVGElement, meta: ResolvedMeta): SVGSVGElement {
+  const doc = svg.ownerDocument;
+  const width = Number(svg.getAttribute("width")) || 640;
+  let height = Number(svg.getAttribute("height")) || 0;
+  const metadata = doc.createElementNS(SVG_NS, "metadata");
+  metadata.id = "retention-lab-meta";
+  metadata.textContent = JSON.stringify(meta);
+  svg.insertBefore(metadata, svg.firstChild);
+  height += 6;
+  for (const line of metaLines(meta).flatMap((l) => wrapText(l, width - 4, 10))) {
+    height += 13;
+    const t = doc.createElementNS(SVG_NS, "text");
+    t.setAttribute("x", "0");
+    t.setAttribute("y", String(height - 3));
+    t.setAttribute("font-size", "10");
+    t.setAttribute("fill", "#4f5257");
+    t.textContent = line;
+    svg.append(t);
+  }
+  height += 4;
+  svg.setAttribute("height", String(height));
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  return svg;
 }
 
 /** Saves a blob under a file name through a temporary <a download> (no pop-up, no navigation). */

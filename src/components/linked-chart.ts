@@ -8,6 +8,7 @@ import * as d3 from "npm:d3";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
 import { live } from "./live.js";
 import type { BucketCounts } from "../lib/crossfilter.js";
+import type { ExportParameters } from "../lib/export-meta.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const STAYED = "var(--rl-risk-low, #67a9cf)";
@@ -36,6 +37,8 @@ export interface LinkedChartOptions {
   name: string;
   bucketColumn: string;
   onDownload?: (format: DownloadFormat, name: string) => void;
+  /** the parameters its exports state (read at download time), e.g. the dashboard's current filter */
+  parameters?: () => ExportParameters;
 }
 
 // One formatter: toLocaleString builds a new one on every call, which cost most of a redraw.
@@ -250,6 +253,11 @@ export function linkedChart(source: LinkedSource, options: LinkedChartOptions): 
       }));
     },
     onDownload: options.onDownload,
+    meta: () => ({
+      dataset: "telco",
+      model: "none: counts of customers (the risk tier comes from the calibrated XGBoost model)",
+      parameters: options.parameters?.() ?? {},
+    }),
   });
   wrapper.insertBefore(buttons, figure.nextSibling);
   // Follow the dashboard until the chart leaves the page (a resize draws a new one).

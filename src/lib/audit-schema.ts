@@ -93,7 +93,7 @@ export const AUDIT_SCHEMA = {
   },
   chart_downloaded: {
     chart: { type: "slug", required: true },
-    format: { type: "enum", values: ["svg", "png", "csv"], required: true },
+    format: { type: "enum", values: ["svg", "png", "csv", "html"], required: true },
   },
   filter_changed: {
     filter: { type: "slug", required: true },

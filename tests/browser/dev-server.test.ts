@@ -38,6 +38,19 @@ describe("the dev server", () => {
     assert.ok(records.some((r) => r.id === "dev-server-test-event"));
   });
 
+  it("lets the local report origins embed the views, as the production server does for EMBED_ORIGINS", async () => {
+    const frame = await fetch(new URL("embed/profit-curve", dev.url), { headers: { origin: "http://127.0.0.1:8000" } });
+    assert.equal(
+      frame.headers.get("content-security-policy"),
+      "frame-ancestors 'self' http://127.0.0.1:8000 http://localhost:8000",
+    );
+    assert.equal(frame.headers.get("access-control-allow-origin"), "http://127.0.0.1:8000");
+    const other = await fetch(new URL("embed/profit-curve", dev.url), { headers: { origin: "http://127.0.0.1:9999" } });
+    assert.equal(other.headers.get("access-control-allow-origin"), null);
+    const app = await fetch(new URL("telco/engagement", dev.url));
+    assert.equal(app.headers.get("content-security-policy"), null, "only the views carry the embedding policy");
+  });
+
   it("serves a page whose audit beacon is stored, with no console error or failed request", async () => {
     const page = await browser.newPage();
     const watch = await watchPage(page);

@@ -186,7 +186,7 @@ function inspectCharts(): { charts: number; loading: number; problems: string[] 
     const formats = [...wrapper.querySelectorAll(":scope > .rl-downloads button[data-download]")]
       .map((b) => (b as HTMLElement).dataset.download)
       .sort();
-    if (formats.join(",") !== "csv,png,svg") problems.push(`"${title}": buttons ${JSON.stringify(formats)}`);
+    if (formats.join(",") !== "csv,html,png,svg") problems.push(`"${title}": buttons ${JSON.stringify(formats)}`);
     if (!(wrapper as HTMLElement).dataset.chart) problems.push(`"${title}": wrapper has no data-chart (file name)`);
     const inside = charts.filter((c) => wrapper.contains(c)).length;
     if (inside !== 1) problems.push(`"${title}": its wrapper holds ${inside} charts`);
