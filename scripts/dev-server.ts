@@ -15,13 +15,15 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createRequire } from "node:module";
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { connect, createServer as createNetServer } from "node:net";
+import { connect } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AUDIT_ENDPOINT } from "../src/lib/audit.js";
 import { optionsFromEnv, startAuditService, type AuditService } from "../server/audit-service.js";
 import { ORIGIN } from "../src/lib/embed-origins.js";
+import { freePort } from "../tests/browser/harness.js";
 
 /** The report origins a local setup allows by default (npm start, compose.yaml): a report on port 8000. */
 export const LOCAL_REPORT_ORIGINS = "http://127.0.0.1:8000 http://localhost:8000";
@@ -57,18 +59,6 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-/** A TCP port free on 127.0.0.1 at the time of asking. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createNetServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
-
 function forward(
   req: IncomingMessage,
   res: ServerResponse,
@@ -77,7 +67,8 @@ function forward(
   headers: Record<string, string>,
   extra: Record<string, string> = {},
 ) {
-  const upstream = request({ host: "127.0.0.1", port, method: req.method, path, headers }, (answer) => {
+  // agent: false: no kept-alive sockets to the upstreams, so stopping leaves nothing open.
+  const upstream = request({ host: "127.0.0.1", port, method: req.method, path, headers, agent: false }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...extra });
     answer.pipe(res);
   });
@@ -117,9 +108,11 @@ export async function startDevServer({
     host: "127.0.0.1",
   });
   const frameworkPort = await freePort();
+  // Framework's own binary under this Node (not through npx, whose child would outlive a signal to npx).
+  const bin = createRequire(import.meta.url).resolve("@observablehq/framework/dist/bin/observable.js");
   const child = spawn(
-    "npx",
-    ["observable", "preview", "--host", "127.0.0.1", "--port", String(frameworkPort), "--no-open"],
+    process.execPath,
+    [bin, "preview", "--host", "127.0.0.1", "--port", String(frameworkPort), "--no-open"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" } },
   );
   let output = "";
