@@ -12,6 +12,7 @@ import type { CampaignState } from "../lib/campaign.js";
 import type { Policy } from "../lib/targeting.js";
 import { formatCountIn, formatMoney, percent, type Currency } from "../lib/format.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
+import type { ExportMeta } from "../lib/export-meta.js";
 
 const ACCENT = "var(--rl-accent, #0b6e4f)";
 const CHURN = "var(--theme-foreground-muted, #6b6b6b)";
@@ -343,6 +344,7 @@ export function campaignCurveView(options: CampaignCurveOptions): CampaignCurveV
   const view = withDownloads(figure, {
     name: options.name ?? "profit-curve",
     data: () => curveRows(state, currency),
+    meta: () => campaignMeta(state, currency),
     onDownload: options.onDownload,
   }) as CampaignCurveView;
   view.update = (s) => {
@@ -374,4 +376,23 @@ export function curveRows(state: CampaignState | null, currency: Currency) {
     contact_cost: s.contactCost,
     acceptance: s.acceptance,
   }));
+}
+
+/** What an exported curve or matrix states: the data set, and the economics and policy it was drawn with. */
+export function campaignMeta(state: CampaignState | null, currency: Currency): ExportMeta {
+  const unit = currency === "INR" ? "₹" : "$";
+  if (!state) return { dataset: currency === "INR" ? "food" : "telco" };
+  const s = state.settings;
+  return {
+    dataset: currency === "INR" ? "food" : "telco",
+    parameters: {
+      "cost model": s.costModel === "coupon" ? "coupon paid only when redeemed" : "upfront gift",
+      value: s.valueMode === "flat" ? `flat ${unit}${s.flatValue}` : "each customer's own",
+      [`offer cost (${unit})`]: s.couponCost,
+      [`contact cost (${unit})`]: s.contactCost,
+      acceptance: s.acceptance,
+      policy: s.policy,
+      "customers targeted": state.chosen.customers,
+    },
+  };
 }

@@ -8,6 +8,7 @@
 import type { BusinessMatrix, MatrixCell } from "../lib/business-matrix.js";
 import { formatCountIn, formatMoney, type Currency } from "../lib/format.js";
 import { withDownloads, type DownloadFormat } from "./chart-export.js";
+import type { ExportMeta } from "../lib/export-meta.js";
 
 export const CAMPAIGN_MATRIX_TITLE = "Where the money goes: the business matrix of the chosen policy";
 
@@ -73,6 +74,8 @@ export function matrixText(m: BusinessMatrix, currency: Currency): Record<CellNa
 
 export interface CampaignMatrixOptions {
   currency: Currency;
+  /** the data set and parameters an exported file states (campaignMeta of the decision shown) */
+  meta?: () => ExportMeta;
   /** what an exported file says under the matrix (economics and policy) */
   caption?: () => string;
   onDownload?: (format: DownloadFormat, name: string) => void;
@@ -94,6 +97,7 @@ export function campaignMatrixView(options: CampaignMatrixOptions): CampaignMatr
     label: CAMPAIGN_MATRIX_TITLE,
     svg: () => matrixSvg(current!, currency, options.caption?.() ?? ""),
     data: () => (current ? matrixRows(current, currency, options.caption?.() ?? "") : []),
+    meta: options.meta,
     onDownload: options.onDownload,
   }) as CampaignMatrixView;
   view.update = (m) => {

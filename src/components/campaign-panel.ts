@@ -20,7 +20,7 @@ import type { CostModel } from "../lib/cost-model.js";
 import { describeCampaign } from "../lib/campaign-data.js";
 import { formatCountIn, formatMoney, percent, type Currency } from "../lib/format.js";
 import { settler } from "../lib/settle.js";
-import { campaignCurveView } from "./campaign-curve.js";
+import { campaignCurveView, campaignMeta } from "./campaign-curve.js";
 import { campaignMatrixView } from "./campaign-matrix.js";
 import type { DownloadFormat } from "./chart-export.js";
 
@@ -220,6 +220,7 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
   const matrix = campaignMatrixView({
     currency,
     caption: () => describe(),
+    meta: () => campaignMeta(state, currency),
     onDownload: options.onDownload,
     name: `${options.dataset}-business-matrix`,
   });

@@ -24,14 +24,6 @@ function builtPages(dir: string): string[] {
     .sort();
 }
 
-/**
- * TEMPORARY — a page being rewritten by its owner (the food retention page, with its components) whose violations
- * are printed (as "# /<page> (under rewrite, not failing yet)") instead of failing: unlabelled Inputs sliders and table
- * selection boxes, a scroll box without keyboard access. The shared fix is labelControls
- * (src/components/input-labels.ts). Remove this list when that rewrite lands; every other page must pass now.
- */
-const PAGES_UNDER_REWRITE = new Set<string>(["food/retention"]);
-
 const PAGES = builtPages(dist);
 
 let site: Site;
@@ -104,12 +96,7 @@ describe("accessibility (axe-core, 1440 px)", () => {
       assert.equal(response?.status(), 200, `/${path}: HTTP status`);
       await settle(page, path);
       const violations = await audit(page);
-      const lines = describeViolations(violations);
-      if (lines.length && PAGES_UNDER_REWRITE.has(path)) {
-        process.stdout.write(
-          `# /${path} (under rewrite, not failing yet):\n${lines.map((l) => `#   ${l}\n`).join("")}`,
-        );
-      } else assert.deepEqual(lines, [], `/${path}: axe-core violations`);
+      assert.deepEqual(describeViolations(violations), [], `/${path}: axe-core violations`);
       assert.deepEqual(watch.problems(), [], `/${path}: page problems`);
       await page.close();
     });
