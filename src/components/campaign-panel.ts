@@ -17,12 +17,12 @@ import {
   type PolicyMode,
 } from "../lib/campaign.js";
 import type { CostModel } from "../lib/cost-model.js";
-import { describeCampaign } from "../lib/campaign-data.js";
+import { describeCampaign, type CampaignSetup } from "../lib/campaign-data.js";
 import { formatCountIn, formatMoney, percent, type Currency } from "../lib/format.js";
 import { settler } from "../lib/settle.js";
 import { campaignCurveView, campaignMeta } from "./campaign-curve.js";
 import { campaignMatrixView } from "./campaign-matrix.js";
-import type { DownloadFormat } from "./chart-export.js";
+import { injectStyle, type DownloadFormat } from "./chart-export.js";
 
 export interface CampaignPanelOptions {
   data: CampaignData;
@@ -30,11 +30,7 @@ export interface CampaignPanelOptions {
   /** the starting settings (the page's defaults) */
   defaults: CampaignSettings;
   /** slider ranges in the data's currency */
-  ranges: {
-    couponCost: [number, number, number];
-    contactCost: [number, number, number];
-    flatValue: [number, number, number];
-  };
+  ranges: CampaignSetup["ranges"];
   /** what a customer's own value is, in words ("their lifetime value", "their expected remaining revenue") */
   valueName: string;
   /** extra controls under the value choice (e.g. Telco's horizon) */
@@ -382,13 +378,7 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
 }
 
 /** The panel's layout, injected once per document so the pages and the embeds get the same one. */
-function ensureCampaignStyles(doc: Document = document): void {
-  if (doc.getElementById("rl-campaign-style")) return;
-  const style = doc.createElement("style");
-  style.id = "rl-campaign-style";
-  style.textContent = CAMPAIGN_CSS;
-  doc.head.append(style);
-}
+const ensureCampaignStyles = () => injectStyle("rl-campaign-style", CAMPAIGN_CSS);
 
 const CAMPAIGN_CSS = `
 .rl-campaign { display: grid; grid-template-columns: minmax(250px, 290px) minmax(0, 1fr); gap: 0.75rem; align-items: start; }

@@ -35,10 +35,15 @@ export interface DownloadOptions {
 
 /** Injects the component styles once per document. Colours fall back to the site's palette outside the site. */
 export function ensureStyles(doc: Document = document): void {
-  if (doc.getElementById("rl-component-style")) return;
+  injectStyle("rl-component-style", COMPONENT_CSS, doc);
+}
+
+/** A <style> with this id and text in the document's head, added once (pages and embeds on any host page). */
+export function injectStyle(id: string, css: string, doc: Document = document): void {
+  if (doc.getElementById(id)) return;
   const style = doc.createElement("style");
-  style.id = "rl-component-style";
-  style.textContent = COMPONENT_CSS;
+  style.id = id;
+  style.textContent = css;
   doc.head.append(style);
 }
 

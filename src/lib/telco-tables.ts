@@ -14,6 +14,17 @@ const column = (t: Table, name: string) => {
 const numbers = (t: Table, name: string) => Float64Array.from(column(t, name) as ArrayLike<number>, Number);
 const strings = (t: Table, name: string) => Array.from(column(t, name), String);
 
+/** Row indices by a key, in order of first appearance (a GROUP BY's groups). */
+function groupRows(keys: readonly string[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const rows = groups.get(key);
+    if (rows) rows.push(i);
+    else groups.set(key, [i]);
+  });
+  return groups;
+}
+
 /** The median of values (the mean of the middle two for an even count, as SQL's median); NaN when empty. */
 export function median(values: readonly number[]): number {
   if (!values.length) return Number.NaN;
@@ -66,12 +77,7 @@ export function personaProfiles(customers: Table): PersonaProfile[] {
   const tenure = numbers(customers, "tenure");
   const charges = numbers(customers, "monthly_charges");
   const contract = strings(customers, "contract");
-  const groups = new Map<string, number[]>();
-  persona.forEach((p, i) => {
-    const rows = groups.get(p) ?? [];
-    rows.push(i);
-    groups.set(p, rows);
-  });
+  const groups = groupRows(persona);
   const pick = (rows: number[], a: Float64Array) => rows.map((i) => a[i]);
   return [...groups]
     .map(([p, rows]) => {
@@ -137,13 +143,7 @@ export function abArms(customers: Table): Arm[] {
   const variant = strings(customers, "ab_variant");
   const churned = numbers(customers, "churn_observed");
   const usage = numbers(customers, "usage_frequency");
-  const by = new Map<string, number[]>();
-  variant.forEach((v, i) => {
-    const rows = by.get(v) ?? [];
-    rows.push(i);
-    by.set(v, rows);
-  });
-  return [...by]
+  return [...groupRows(variant)]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([v, rows]) => {
       const mean = rows.reduce((s, i) => s + usage[i], 0) / rows.length;

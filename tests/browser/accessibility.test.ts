@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { assertBuilt, launchBrowser, startSite, watchPage, type Site } from "./harness.js";
+import { assertBuilt, watchPage, type Site, withSiteAndBrowser } from "./harness.js";
 
 const dist = assertBuilt(process.env.DIST);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -29,13 +29,8 @@ const PAGES = builtPages(dist);
 let site: Site;
 let browser: Browser;
 
-before(async () => {
-  site = await startSite({ dist: process.env.DIST });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
+withSiteAndBrowser((s, b) => {
+  [site, browser] = [s, b];
 });
 
 /** Waits until no Framework placeholder or loading message is left and the DOM has stopped growing. */

@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Browser, Download, Locator, Page } from "playwright-core";
-import { assertBuilt, DIST, launchBrowser, readAuditRecords, startSite, watchPage, type Site } from "./harness.js";
+import { assertBuilt, DIST, readAuditRecords, watchPage, type Site, withSiteAndBrowser } from "./harness.js";
 
 const CUSTOMER = "7590-VHVEG";
 
@@ -276,13 +276,8 @@ async function downloadBeacons(auditDir: string): Promise<string[]> {
 describe("downloads on every chart", () => {
   let site: Site;
   let browser: Browser;
-  before(async () => {
-    site = await startSite({ dist: process.env.DIST });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
+  withSiteAndBrowser((s, b) => {
+    [site, browser] = [s, b];
   });
 
   it("finds the site's pages", () => {

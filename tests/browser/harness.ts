@@ -18,6 +18,7 @@
  * The CSP hash include is generated from the dist being served by the same code as the build
  * (scripts/csp.ts), so the headers always match the pages under test.
  */
+import { after, before } from "node:test";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -400,4 +401,22 @@ export async function auditClientScript(): Promise<string> {
   });
   // Evaluated as a script, the bundle's `var` would stay local to the evaluation: publish it on globalThis.
   return `${bundle.outputFiles[0]!.text}; globalThis.RetentionLabAudit = RetentionLabAudit;`;
+}
+
+/**
+ * Registers a suite's before/after hooks that serve the built site ($DIST) and launch Chromium, handing both to
+ * `set`, then close and stop them: the setup every browser test file needs, written once.
+ */
+export function withSiteAndBrowser(set: (site: Site, browser: Browser) => void, options: SiteOptions = {}): void {
+  let site: Site | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    site = await startSite({ dist: process.env.DIST, ...options });
+    browser = await launchBrowser();
+    set(site, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
 }

@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, readAuditRecords, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
+import {
+  launchBrowser,
+  readAuditRecords,
+  startSite,
+  watchPage,
+  type PageWatch,
+  type Site,
+  withSiteAndBrowser,
+} from "./harness.js";
 
 interface PanelSummary {
   customers: number;
@@ -254,14 +262,8 @@ describe("retention pages at phone width and in dollars", () => {
   let site: Site;
   let browser: Browser;
 
-  before(async () => {
-    site = await startSite({ dist: process.env.DIST });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
+  withSiteAndBrowser((s, b) => {
+    [site, browser] = [s, b];
   });
 
   it("at 375 px a summary bar stays on screen and follows the sliders", async () => {

@@ -5,20 +5,15 @@
  * simple one, and its planner answers its inputs. Needs $DIST (default dist/) built first.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
+import { watchPage, type PageWatch, type Site, withSiteAndBrowser } from "./harness.js";
 
 let site: Site;
 let browser: Browser;
 
-before(async () => {
-  site = await startSite({ dist: process.env.DIST });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
+withSiteAndBrowser((s, b) => {
+  [site, browser] = [s, b];
 });
 
 async function open(path: string, width = 1440): Promise<{ page: Page; watch: PageWatch }> {
