@@ -174,6 +174,48 @@ class ChunkCollector extends AsyncByteQueue {
   }
 }
 
+/**
+ * Rows in, Arrow IPC stream chunks out, incrementally: rows are regrouped into record batches of `batchSize`
+ * whatever sizes they arrive in, so the bytes equal rowsToArrowIPC() of all the rows (memory holds one batch).
+ */
+export class ArrowStreamEncoder<T> {
+  private pending: T[] = [];
+  private firstRow = 0;
+  private readonly schema: Schema;
+  private readonly sink = new ChunkCollector();
+  private readonly writer = new RecordBatchStreamWriter();
+
+  constructor(
+    private readonly columns: ArrowColumns<T>,
+    private readonly batchSize = ARROW_BATCH_SIZE,
+  ) {
+    this.schema = arrowSchema(columns);
+    this.writer.reset(this.sink);
+  }
+
+  /** Adds rows; returns the bytes completed so far (whole record batches). */
+  push(rows: readonly T[]): Uint8Array[] {
+    for (const row of rows) {
+      this.pending.push(row);
+      if (this.pending.length === this.batchSize) this.flush();
+    }
+    return this.sink.take();
+  }
+
+  /** The last batch (an empty one for an empty table, which still carries its schema) and the end-of-stream marker. */
+  finish(): Uint8Array[] {
+    if (this.pending.length > 0 || this.firstRow === 0) this.flush();
+    this.writer.finish();
+    return this.sink.take();
+  }
+
+  private flush(): void {
+    this.writer.write(recordBatchOf(this.pending, this.columns, { schema: this.schema, firstRow: this.firstRow }));
+    this.firstRow += this.pending.length;
+    this.pending = [];
+  }
+}
+
 /** The IPC stream bytes of some record batches, chunk by chunk; byte-identical to tableToIPC(…, "stream"). */
 export function* ipcStreamChunks(batches: Iterable<RecordBatch>): Generator<Uint8Array> {
   const sink = new ChunkCollector();

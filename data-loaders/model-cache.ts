@@ -17,6 +17,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tableFromIPC } from "apache-arrow";
 import { buildModel, type DatasetName, type ModelArtifacts, type ModelMetrics } from "../models/pipeline.js";
+import type { Platt } from "../models/calibrate.js";
+import type { FoldModels } from "../models/fold-scorer.js";
 import { xgboostVersion } from "../models/xgboost.js";
 import { encodeRows, featureLayout, specFor, type RawRow } from "../src/lib/features.js";
 import type { TreesJson } from "../src/lib/treeshap.js";
@@ -40,6 +42,8 @@ export interface ModelStageOptions {
   log: (line: string) => void;
   /** default: .cache/models */
   cacheDir?: string;
+  /** keep the first CV repeat's fold models (a model-selection sample of a larger base: data-loaders/food/stage.ts) */
+  keepFoldModels?: boolean;
 }
 
 /** The model stage's local modules (relative paths, sorted) and the packages they import. */
@@ -106,6 +110,7 @@ export async function modelKey(name: DatasetName, rows: readonly object[], o: Mo
   hash.update(await modelCodeHash());
   hash.update(JSON.stringify({ names: layout.names, group: layout.group, id: spec.id, target: spec.target }));
   hash.update(JSON.stringify({ seed: o.seed, cvRepeats: o.cvRepeats, truth: o.truth ?? null }));
+  if (o.keepFoldModels) hash.update("keepFoldModels\0");
   hash.update(new Uint8Array(encoded.data.buffer, encoded.data.byteOffset, encoded.data.byteLength));
   for (const row of rows as readonly RawRow[]) hash.update(`${row[spec.id]}\0${row[spec.target]}\n`);
   return hash.digest("hex").slice(0, 24);
@@ -164,7 +169,29 @@ async function save(dir: string, m: ModelArtifacts): Promise<void> {
   await writeFile(join(dir, "trees.json"), JSON.stringify(m.trees));
   await writeFile(join(dir, "metrics.json"), JSON.stringify(m.metrics));
   await writeFile(join(dir, "extra.json"), JSON.stringify(extra));
+  if (m.folds) {
+    await mkdir(join(dir, "folds"));
+    for (const [f, { json }] of m.folds.xgboost.entries())
+      await writeFile(join(dir, "folds", `xgboost-${f}.json`), json);
+    const platts = m.folds.xgboost.map((x) => x.platt);
+    await writeFile(join(dir, "folds", "folds.json"), JSON.stringify({ platts, logistic: m.folds.logistic }));
+  }
   await writeFile(join(dir, "rows.arrow"), rowsToArrowIPC(rows, columns));
+}
+
+async function loadFolds(dir: string): Promise<FoldModels | undefined> {
+  const index = join(dir, "folds", "folds.json");
+  if (!existsSync(index)) return undefined;
+  const { platts, logistic }: { platts: Platt[]; logistic: FoldModels["logistic"] } = JSON.parse(
+    await readFile(index, "utf8"),
+  );
+  const xgboost = await Promise.all(
+    platts.map(async (platt, f) => ({
+      json: new Uint8Array(await readFile(join(dir, "folds", `xgboost-${f}.json`))),
+      platt,
+    })),
+  );
+  return { xgboost, logistic };
 }
 
 async function load(dir: string): Promise<ModelArtifacts> {
@@ -173,6 +200,7 @@ async function load(dir: string): Promise<ModelArtifacts> {
   const column = (name: string) => Float64Array.from(table.getChild(name)!.toArray() as ArrayLike<number>);
   const n = table.numRows;
   const g = extra.shapGroups.length;
+  const folds = await loadFolds(dir);
   const values = new Float64Array(n * g);
   for (let j = 0; j < g; j++) {
     const v = column(`shap_${j}`);
@@ -192,6 +220,7 @@ async function load(dir: string): Promise<ModelArtifacts> {
     split: Array.from(table.getChild("split")!.toArray() as ArrayLike<"dev" | "test">),
     shap: { groups: extra.shapGroups, values, base: extra.shapBase },
     logistic: extra.logistic,
+    ...(folds ? { folds } : {}),
   };
 }
 
@@ -227,7 +256,13 @@ export async function cachedModel(
   return withLock(`${dir}.lock`, async () => {
     if (complete()) return { model: await load(dir), reused: true, key };
     o.log(`${name}: training (model key ${key})`);
-    const model = await buildModel(name, rows, { seed: o.seed, cvRepeats: o.cvRepeats, truth: o.truth, log: o.log });
+    const model = await buildModel(name, rows, {
+      seed: o.seed,
+      cvRepeats: o.cvRepeats,
+      truth: o.truth,
+      log: o.log,
+      keepFoldModels: o.keepFoldModels,
+    });
     const tmp = `${dir}.tmp-${process.pid}`;
     await removeLeftovers(dir);
     try {

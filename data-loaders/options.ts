@@ -1,4 +1,9 @@
-/** The pipeline's options, from the environment (README: TELCO_CSV, FOOD_N, SEED, CV_REPEATS). */
+import { SAMPLE_SIZE } from "./food/sample.js";
+import { BATCH_SIZE } from "./food/source.js";
+/**
+ * The pipeline's options, from the environment (README: TELCO_CSV, FOOD_N, SEED, CV_REPEATS; docs/scale.md:
+ * FOOD_CSV, FOOD_SAMPLE, FOOD_BATCH).
+ */
 
 export interface PipelineOptions {
   /** Telco CSV path (else the ingest's own cache or download). */
@@ -9,6 +14,12 @@ export interface PipelineOptions {
   seed: number;
   /** repeats of the models' stratified 5-fold CV */
   cvRepeats: number;
+  /** the user's food-delivery base (CSV or Arrow IPC) instead of the generator (FOOD_CSV) */
+  foodFile?: string;
+  /** size of the food model-selection sample (FOOD_SAMPLE; a larger base is sampled for tuning and CV) */
+  sampleSize: number;
+  /** customers per step of the food scoring pass (FOOD_BATCH) */
+  batchSize: number;
 }
 
 /**
@@ -29,8 +40,11 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineOptions {
   return {
     telcoCsv: env.TELCO_CSV || undefined,
-    foodN: wholeNumber(env, "FOOD_N", 20_000, 1_000, 1_000_000),
+    foodN: wholeNumber(env, "FOOD_N", 20_000, 1_000, 10_000_000),
     seed: wholeNumber(env, "SEED", 42, 0, 2 ** 32 - 1),
     cvRepeats: wholeNumber(env, "CV_REPEATS", 3, 1, 10),
+    foodFile: env.FOOD_CSV || undefined,
+    sampleSize: wholeNumber(env, "FOOD_SAMPLE", SAMPLE_SIZE, 1_000, 10_000_000),
+    batchSize: wholeNumber(env, "FOOD_BATCH", BATCH_SIZE, 1, 10_000_000),
   };
 }

@@ -10,9 +10,9 @@
  * changed file still gets a new mtime, which is what Framework's file watcher looks for.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readdir, readFile, rm, stat, utimes } from "node:fs/promises";
-import { join } from "node:path";
+import { createReadStream, existsSync } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, utimes } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import {
   ARTIFACTS,
   jsonProblems,
@@ -23,7 +23,7 @@ import {
   type RowOf,
   type TableArtifact,
 } from "../src/lib/artifacts.js";
-import { rowsToArrowIPC, type ArrowColumns } from "./arrow.js";
+import { ArrowStreamEncoder, rowsToArrowIPC, type ArrowColumns } from "./arrow.js";
 import { writeFileAtomic } from "./util/atomic-write.js";
 
 const MANIFEST = ARTIFACTS.manifest.path;
@@ -32,8 +32,32 @@ const EPOCH_SECONDS = 946_684_800;
 
 /** The mtime a file with these bytes gets: a fixed date plus 29 bits of its sha256, in seconds. */
 export function contentTime(bytes: Uint8Array): Date {
-  const digest = createHash("sha256").update(bytes).digest();
+  return timeOfDigest(createHash("sha256").update(bytes).digest());
+}
+
+function timeOfDigest(digest: Buffer): Date {
   return new Date((EPOCH_SECONDS + (digest.readUInt32BE(0) >>> 3)) * 1000);
+}
+
+/** sha256 of a file, read in chunks (hex), or null when there is no such file. */
+async function fileSha256(path: string): Promise<string | null> {
+  if (!existsSync(path)) return null;
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** Rows appended to a declared table that is written to a staging file as it grows (TableStream from tableStream()). */
+export interface TableStream<Row> {
+  write(rows: readonly Row[]): Promise<void>;
+  /** Finishes the file (after the last write). */
+  close(): Promise<void>;
+}
+
+interface StagedFile {
+  /** the staging file */
+  temp: string;
+  sha256: string;
 }
 
 /** Writes `bytes` to `path` unless it already holds them; either way the mtime is the content-derived one. */
@@ -72,8 +96,91 @@ export async function refuseOut(out: string): Promise<string | null> {
 /** The artifacts of one pipeline run, staged, checked, then written into `out` by commit(). */
 export class Publication {
   private readonly files = new Map<string, Uint8Array>();
+  /** Tables written batch by batch: staged on disk (in a hidden folder of `out`) rather than in memory. */
+  private readonly onDisk = new Map<string, StagedFile>();
+  private readonly staging: string;
 
-  constructor(readonly out: string) {}
+  private readonly outExisted: boolean;
+
+  constructor(readonly out: string) {
+    this.staging = join(out, `.staging-${process.pid}`);
+    this.outExisted = existsSync(out);
+  }
+
+  /**
+   * A declared table written as its rows come (memory holds one Arrow record batch); the bytes equal those of
+   * table() with all the rows at once. Nothing reaches `out` before commit(); discard() removes the staging files.
+   */
+  async tableStream<C extends ColumnList>(
+    artifact: TableArtifact<C>,
+    perFeature: readonly string[] = [],
+  ): Promise<TableStream<RowOf<C>>> {
+    if (perFeature.length && !artifact.perFeature) throw new Error(`${artifact.path}: has no per-feature columns`);
+    if (this.files.has(artifact.path) || this.onDisk.has(artifact.path))
+      throw new Error(`${artifact.path}: staged twice`);
+    const columns = [...artifact.columns, ...perFeature.map((f) => [f, "float64"] as const)];
+    const encoder = new ArrowStreamEncoder(columns as unknown as ArrowColumns<RowOf<C>>);
+    const temp = join(this.staging, artifact.path);
+    await mkdir(dirname(temp), { recursive: true });
+    const file = await open(temp, "w");
+    const hash = createHash("sha256");
+    const put = async (chunks: Uint8Array[]) => {
+      for (const chunk of chunks) {
+        hash.update(chunk);
+        await file.write(chunk);
+      }
+    };
+    const named = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (error) {
+        throw new Error(`${artifact.path}: ${(error as Error).message}`);
+      }
+    };
+    let closed = false;
+    return {
+      write: async (rows) => {
+        if (closed) throw new Error(`${artifact.path}: written after close`);
+        await put(named(() => encoder.push(rows)));
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        try {
+          await put(named(() => encoder.finish()));
+        } finally {
+          await file.close();
+        }
+        this.onDisk.set(artifact.path, { temp, sha256: hash.digest("hex") });
+      },
+    };
+  }
+
+  /** The sha256 of every file staged so far (path → hex), in path order: what commit() would publish. */
+  staged(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const path of [...this.files.keys(), ...this.onDisk.keys()].sort()) {
+      const bytes = this.files.get(path);
+      out[path] = bytes ? createHash("sha256").update(bytes).digest("hex") : this.onDisk.get(path)!.sha256;
+    }
+    return out;
+  }
+
+  /** A staged file's bytes (before commit). */
+  async read(path: string): Promise<Uint8Array> {
+    const bytes = this.files.get(path);
+    if (bytes) return bytes;
+    const disk = this.onDisk.get(path);
+    if (!disk) throw new Error(`${path} is not staged`);
+    return readFile(disk.temp);
+  }
+
+  /** Removes the staging files (a failed run): `out` is left as it was. */
+  async discard(): Promise<void> {
+    this.onDisk.clear();
+    await rm(this.staging, { recursive: true, force: true });
+    if (!this.outExisted && existsSync(this.out) && (await readdir(this.out)).length === 0) await rmdir(this.out);
+  }
 
   /** A declared table from typed rows; extra per-feature float64 columns where the declaration allows them. */
   table<C extends ColumnList>(
@@ -114,11 +221,20 @@ export class Publication {
     const previous = await previousFiles(this.out);
     const written: string[] = [];
     const files: Record<string, string> = {};
-    for (const [path, bytes] of [...this.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      files[path] = createHash("sha256").update(bytes).digest("hex");
-      if (await writeStable(join(this.out, path), bytes)) written.push(path);
+    const paths = [...this.files.keys(), ...this.onDisk.keys()].sort();
+    for (const path of paths) {
+      const bytes = this.files.get(path);
+      if (bytes) {
+        files[path] = createHash("sha256").update(bytes).digest("hex");
+        if (await writeStable(join(this.out, path), bytes)) written.push(path);
+      } else {
+        const { temp, sha256 } = this.onDisk.get(path)!;
+        files[path] = sha256;
+        if (await moveStable(temp, join(this.out, path), sha256)) written.push(path);
+      }
     }
-    for (const path of previous) if (!this.files.has(path)) await rm(join(this.out, path), { force: true });
+    await rm(this.staging, { recursive: true, force: true });
+    for (const path of previous) if (!files[path]) await rm(join(this.out, path), { force: true });
     const full: Manifest = { generator: "retention-lab pipeline", ...manifest, files };
     const problems = jsonProblems(ARTIFACTS.manifest, full);
     if (problems.length) throw new Error(problems.join("; "));
@@ -129,13 +245,29 @@ export class Publication {
   /** Every declared artifact but the manifest must have been staged, and nothing undeclared. */
   private checkComplete(): void {
     const declared = new Set(Object.values(ARTIFACTS).map((a) => a.path));
+    const has = (path: string) => this.files.has(path) || this.onDisk.has(path);
     for (const name of Object.keys(ARTIFACTS) as ArtifactName[]) {
       const { path } = ARTIFACTS[name];
-      if (path !== MANIFEST && !this.files.has(path)) throw new Error(`artifact ${name} (${path}) was not produced`);
+      if (path !== MANIFEST && !has(path)) throw new Error(`artifact ${name} (${path}) was not produced`);
     }
-    for (const path of this.files.keys())
+    for (const path of [...this.files.keys(), ...this.onDisk.keys()])
       if (!declared.has(path)) throw new Error(`${path} is not a declared artifact`);
   }
+}
+
+/** Moves a staged file into place unless `path` already holds the same bytes (writeStable for files on disk). */
+async function moveStable(temp: string, path: string, sha256: string): Promise<boolean> {
+  const time = timeOfDigest(Buffer.from(sha256, "hex"));
+  const same = (await fileSha256(path)) === sha256;
+  if (same) {
+    await rm(temp, { force: true });
+    if ((await stat(path)).mtimeMs !== time.getTime()) await utimes(path, time, time);
+    return false;
+  }
+  await mkdir(dirname(path), { recursive: true });
+  await utimes(temp, time, time);
+  await rename(temp, path);
+  return true;
 }
 
 async function previousFiles(out: string): Promise<string[]> {

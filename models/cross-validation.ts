@@ -5,7 +5,7 @@
  */
 import { calibrateAll, fitIsotonic, fitPlatt, sigmoid, type Platt } from "./calibrate.js";
 import { repeatedStratifiedKFold, stratifiedSplit, take } from "./splits.js";
-import { logisticMargin, trainLogistic, type LogisticOptions } from "./logistic.js";
+import { logisticMargin, trainLogistic, type LogisticModel, type LogisticOptions } from "./logistic.js";
 import { meanSd, summarize, type ScoreSummary } from "./metrics.js";
 import { predictMargin, subset, trainBooster, trainRounds, type Dataset, type TreeParams } from "./train.js";
 
@@ -28,16 +28,23 @@ export interface CvOptions {
   k?: number;
   repeats?: number;
   seed?: number;
+  /** Keep the first repeat's fold models (to score rows outside the CV sample: models/fold-scorer.ts). */
+  keepFolds?: boolean;
 }
+
+/** A fold's model as kept for later scoring: XGBoost's saved JSON, or the logistic baseline's weights. */
+export type KeptModel = { kind: "xgboost"; json: Uint8Array } | { kind: "logistic"; model: LogisticModel };
 
 /** What a recipe returns for one fold: held-out margins to calibrate on, and the test rows' margins. */
 export interface FoldOutput {
   calibration: { margin: ArrayLike<number>; label: ArrayLike<number> };
   testMargin: ArrayLike<number>;
   rounds?: number;
+  /** The fold's model, when asked to keep it. */
+  kept?: KeptModel;
 }
-/** A recipe: trains on `train` only (it may split it further) and scores `test`. */
-export type FoldModel = (train: Dataset, test: Dataset, seed: number) => FoldOutput;
+/** A recipe: trains on `train` only (it may split it further) and scores `test`; with `keep`, returns its model. */
+export type FoldModel = (train: Dataset, test: Dataset, seed: number, keep?: boolean) => FoldOutput;
 
 export type Variant = "uncalibrated" | "platt" | "isotonic";
 
@@ -62,6 +69,8 @@ export interface CvResult {
   oof: Record<Variant, Float64Array>;
   /** Out-of-fold Platt-calibrated log-odds a·margin + b, one array per repeat (per row): what blends combine. */
   plattLogit: Float64Array[];
+  /** With `keepFolds`: the first repeat's fold models and their Platt calibrations, in fold order. */
+  kept?: { model: KeptModel; platt: Platt }[];
   seconds: number;
 }
 
@@ -71,7 +80,7 @@ const VARIANTS: Variant[] = ["uncalibrated", "platt", "isotonic"];
 export function crossValidateWith(
   ds: Dataset,
   model: FoldModel,
-  { k = 5, repeats = 3, seed = 42 }: CvOptions = {},
+  { k = 5, repeats = 3, seed = 42, keepFolds = false }: CvOptions = {},
 ): CvResult {
   const start = performance.now();
   const folds = repeatedStratifiedKFold(ds.label, { k, repeats, seed });
@@ -81,14 +90,17 @@ export function crossValidateWith(
     () => Object.fromEntries(VARIANTS.map((v) => [v, new Float64Array(ds.nrow)])) as Record<Variant, Float64Array>,
   );
   const plattLogit = Array.from({ length: repeats }, () => new Float64Array(ds.nrow));
+  const kept: NonNullable<CvResult["kept"]> = [];
   for (const fold of folds) {
     const test = subset(ds, fold.test);
-    const { calibration, testMargin, rounds } = model(
-      subset(ds, fold.train),
-      test,
-      seed + 1000 * fold.repeat + fold.fold,
-    );
+    const keep = keepFolds && fold.repeat === 0;
+    const output = model(subset(ds, fold.train), test, seed + 1000 * fold.repeat + fold.fold, keep);
+    const { calibration, testMargin, rounds } = output;
     const platt = fitPlatt(calibration.margin, calibration.label);
+    if (keep) {
+      if (!output.kept) throw new Error("the fold model was asked to keep its model and did not");
+      kept.push({ model: output.kept, platt });
+    }
     const isotonic = fitIsotonic(calibration.margin, calibration.label);
     const probs: Record<Variant, Float64Array> = {
       uncalibrated: Float64Array.from(testMargin as ArrayLike<number>, sigmoid),
@@ -123,6 +135,7 @@ export function crossValidateWith(
     pooled,
     oof: oofByRepeat[0],
     plattLogit,
+    ...(keepFolds ? { kept } : {}),
     seconds: (performance.now() - start) / 1000,
   };
 }
@@ -210,10 +223,11 @@ export function holdoutRecipe(recipe: Recipe): FoldModel {
  * Uses every training row for the trees, at the cost of k + 1 fits.
  */
 export function crossFitRecipe(recipe: CrossFitRecipe): FoldModel {
-  return (train, test, seed) => {
+  return (train, test, seed, keep) => {
     const { booster, rounds, calibration } = crossFitBooster(train, recipe, seed);
     try {
-      return { calibration, testMargin: predictMargin(booster, test), rounds };
+      const kept: KeptModel | undefined = keep ? { kind: "xgboost", json: booster.saveJson() } : undefined;
+      return { calibration, testMargin: predictMargin(booster, test), rounds, ...(kept ? { kept } : {}) };
     } finally {
       booster.dispose();
     }
@@ -248,21 +262,23 @@ export function crossFitBooster(train: Dataset, recipe: CrossFitRecipe, seed: nu
 
 /** CV of the logistic baseline recipe (same folds and inner splits). */
 export function logisticRecipe(innerValid: number, logistic: LogisticOptions = {}): FoldModel {
-  return (train, test, seed) => {
+  return (train, test, seed, keep) => {
     const { fit, valid } = innerSplit(train, innerValid, seed);
     const model = trainLogistic(fit, valid, logistic);
     return {
       calibration: { margin: logisticMargin(model, valid.data, valid.ncol), label: valid.label },
       testMargin: logisticMargin(model, test.data, test.ncol),
       rounds: model.rounds,
+      ...(keep ? { kept: { kind: "logistic", model } as const } : {}),
     };
   };
 }
 
 /** A compact, JSON-friendly view of a CV result (no per-row arrays). */
 export function cvReport(cv: CvResult) {
-  const { oof: _oof, plattLogit: _logit, ...rest } = cv;
+  const { oof: _oof, plattLogit: _logit, kept: _kept, ...rest } = cv;
   void _oof;
   void _logit;
+  void _kept;
   return rest;
 }

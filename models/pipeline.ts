@@ -42,6 +42,7 @@ import {
   summarize,
   type ScoreSummary,
 } from "./metrics.js";
+import { keptOf, type FoldModels } from "./fold-scorer.js";
 import { exportOnnx } from "./onnx.js";
 import { BLEND_WEIGHTS, RECIPES } from "./recipes.js";
 import { beeswarmSample, globalImportance, groupedShap, marginShap, type BeeswarmPoint } from "./shap.js";
@@ -61,6 +62,11 @@ export interface BuildOptions {
   truth?: Record<string, number>;
   /** Progress messages (the pipeline sends them to stderr). */
   log?: (message: string) => void;
+  /**
+   * Keep the first CV repeat's fold models (tree recipe and fair logistic baseline), to score customers outside a
+   * model-selection sample with models that never saw them (models/fold-scorer.ts).
+   */
+  keepFoldModels?: boolean;
 }
 
 export interface ModelArtifacts {
@@ -85,6 +91,8 @@ export interface ModelArtifacts {
   /** Probability-term SHAP per source feature: values[i * groups.length + j]; rows sum to probability − base. */
   shap: { groups: string[]; values: Float64Array; base: number };
   logistic: { coefficients: Coefficient[]; intercept: number };
+  /** With `keepFoldModels`: the first CV repeat's fold models. */
+  folds?: FoldModels;
 }
 
 type CvSummary = ReturnType<typeof cvReport>;
@@ -144,6 +152,36 @@ export interface ModelMetrics {
     truthComparison?: { feature: string; truth: number; estimatePerSd: number; agrees: boolean }[];
   };
   timings: Record<string, number>;
+  /**
+   * Only when the base is larger than the model-selection sample (data-loaders/food/stage.ts): `rows`, `positives`,
+   * `split`, `tuning`, `model`, `calibration`, `cv`, `test`, `shap` and `logistic` then describe the sample, and this
+   * says so and adds the final model's figures on the whole base.
+   */
+  scale?: ScaleReport;
+}
+
+/** What a model trained on a sample of a larger base reports about the base (docs/scale.md). */
+export interface ScaleReport {
+  /** customers in the base, and the churners among them */
+  base: { rows: number; positives: number };
+  /** the model-selection sample: size, how it was drawn, and the ROC AUC's standard error at its size */
+  sample: {
+    rows: number;
+    method: string;
+    aucStandardError: { cv: number; test: number; rule: string };
+  };
+  /** which rows each figure of this file comes from */
+  figures: Record<string, string>;
+  /** the final model and the fold models scored on the whole base, streamed (models/binned-summary.ts) */
+  baseMetrics: {
+    method: string;
+    /** the final model on every customer it never saw (the sample's test split and everyone outside the sample) */
+    heldOut: { rows: number; calibrated: ScoreSummary; aucStandardError: number };
+    /** the final model on everyone (its development rows included, so optimistic there) */
+    all: { rows: number; calibrated: ScoreSummary };
+    /** the first CV repeat's fold models on the customers outside the sample (their oof_* columns) */
+    outsideSample: { rows: number; calibrated: ScoreSummary; uncalibrated: ScoreSummary; logistic: ScoreSummary };
+  };
 }
 
 const pick = (s: ScoreSummary) => ({ brier: s.brier, ece: s.ece, logLoss: s.logLoss });
@@ -239,20 +277,27 @@ function evaluate(
   p: ReturnType<typeof prepare>,
   f: ReturnType<typeof fit>,
   final: CrossFitRecipe,
-  { seed, cvRepeats, truth }: { seed: number; cvRepeats: number; truth?: Record<string, number> },
+  {
+    seed,
+    cvRepeats,
+    truth,
+    keepFolds,
+  }: { seed: number; cvRepeats: number; truth?: Record<string, number>; keepFolds: boolean },
   time: Time,
 ) {
   const { ds, dev, test, spec, layout } = p;
   const innerValid = RECIPES[name].base.innerValid;
   const cvXgb = time("cv xgboost", () =>
-    crossValidateWith(ds, crossFitRecipe(final), { k: 5, repeats: cvRepeats, seed }),
+    crossValidateWith(ds, crossFitRecipe(final), { k: 5, repeats: cvRepeats, seed, keepFolds }),
   );
   const drop = referenceColumns(spec);
   const log1p = RECIPES[name].logisticLog1p;
   const fair = { dropColumns: drop, seed, log1pColumns: log1p.map((c) => columnIndex(layout.names, c, name)) };
   const raw = { dropColumns: drop, seed };
   const folds = { k: 5, repeats: cvRepeats, seed };
-  const cvLogistic = time("cv logistic", () => crossValidateWith(ds, logisticRecipe(innerValid, fair), folds));
+  const cvLogistic = time("cv logistic", () =>
+    crossValidateWith(ds, logisticRecipe(innerValid, fair), { ...folds, keepFolds }),
+  );
   const cvLogisticRaw = time("cv logistic raw", () => crossValidateWith(ds, logisticRecipe(innerValid, raw), folds));
   const cvBlend = blendCv(ds.label, [cvXgb, cvLogistic], BLEND_WEIGHTS);
   const testMargin = predictMargin(f.booster, test);
@@ -367,7 +412,8 @@ export async function buildModel(
   const t = tune(name, p.dev, options.grid ?? RECIPES[name].grid, seed, time, log);
   const f = fit(p.dev, t.final, seed, time);
   const exported = exportModel(name, f.booster, f.platt, p.layout);
-  const e = evaluate(name, p, f, t.final, { seed, cvRepeats, truth }, time);
+  const keepFolds = options.keepFoldModels ?? false;
+  const e = evaluate(name, p, f, t.final, { seed, cvRepeats, truth, keepFolds }, time);
   const x = explain(p, f, rows, seed, time);
 
   const [major, minor, patch] = xgboostVersion();
@@ -438,6 +484,14 @@ export async function buildModel(
       base: x.grouped.base[0] ?? sigmoid(f.platt.b),
     },
     logistic: { coefficients: e.logistic.coefficients, intercept: e.logistic.intercept },
+    ...(keepFolds
+      ? {
+          folds: {
+            xgboost: keptOf(e.cvXgb.kept, "xgboost").map((k) => ({ json: k.model.json, platt: k.platt })),
+            logistic: keptOf(e.cvLogistic.kept, "logistic").map((k) => ({ model: k.model.model, platt: k.platt })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -5,7 +5,9 @@
 # 1. the Retention page's slider arithmetic in Node (scripts/bench-profit.ts),
 # 2. one what-if update of the customer page in Node: ONNX Runtime + TreeSHAP (scripts/bench-whatif.ts),
 # 2b. "What would keep this customer?" over every high-risk Telco customer (scripts/bench-counterfactual.ts),
-# 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists.
+# 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists,
+# 4. the pipeline, cold, per stage (time, peak memory) at 20,000 and 1,000,000 customers (scripts/bench-pipeline.ts;
+#    BENCH_PIPELINE_SIZES=20000,1000000,10000000 adds ten million, about half an hour more).
 # Larger food-delivery bases in the browser: build them elsewhere (OUTPUT_DIR=… FOOD_N=… scripts/build.sh) and pass
 # each folder to scripts/bench-retention-browser.ts (docs/profit.md, "Scale in the browser").
 set -euo pipefail
@@ -28,3 +30,5 @@ if [ -f scripts/bench-retention-browser.ts ] && [ -f dist/index.html ]; then
 else
   say "skipping the browser benchmark: no built site in dist/ (npm run build)"
 fi
+say "pipeline per stage, cold (sizes ${BENCH_PIPELINE_SIZES:-20000,1000000})"
+npx tsx scripts/bench-pipeline.ts --sizes "${BENCH_PIPELINE_SIZES:-20000,1000000}"

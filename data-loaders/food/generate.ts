@@ -36,7 +36,7 @@ export interface FoodRecord {
 export const FOOD_ARROW_COLUMNS: ArrowColumns<FoodRecord> = FOOD_DATA_COLUMNS;
 
 export const FOOD_DEFAULT_N = 20_000;
-const MAX_N = 9_999_999; // customer_id has 7 digits
+const MAX_N = 10_000_000; // customer_id: the row number zero-padded to 7 digits (FD10000000 is the ten millionth)
 const MARGIN = 0.2; // contribution margin per order
 const MAX_LIFETIME_MONTHS = 36;
 

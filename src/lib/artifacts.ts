@@ -73,7 +73,10 @@ const NUDGE_COLUMNS = [...MESSAGE_COLUMNS, ["facts", "utf8"], ["because", "utf8"
 
 const SHAP_ID = [["customer_id", "utf8"]] as const satisfies ColumnList;
 
-/** Metrics as published: wall-clock figures are logged, never stored (same inputs → same bytes). */
+/**
+ * Metrics as published: wall-clock figures are logged, never stored (same inputs → same bytes). `scale` is present
+ * only for a food base larger than the model-selection sample (models/pipeline.ts ScaleReport).
+ */
 export type PublishedMetrics = Omit<ModelMetrics, "timings">;
 
 /** What the build says about itself: the site shows it and tests read it. */
@@ -92,7 +95,9 @@ const metricsArtifact = (dataset: string): JsonArtifact<PublishedMetrics> => ({
   kind: "json",
   path: `${dataset}/metrics.json`,
   required: ["dataset", "rows", "features", "model", "calibration", "cv", "test", "shap", "logistic"],
-  description: "model metrics: tuning, calibration, cross-validation, the test split, SHAP summaries",
+  description:
+    "model metrics: tuning, calibration, cross-validation, the test split, SHAP summaries; for a base larger than the " +
+    "model-selection sample, `scale` says which rows each figure comes from and adds the whole base's figures",
 });
 const treesArtifact = (dataset: string): JsonArtifact<TreesJson> => ({
   kind: "json",

@@ -29,25 +29,37 @@ const BIN = 0.05; // 20 bins; the tier cut-offs (0.2, 0.5) fall on bin edges
 
 /** Histogram bins and tier counts of calibrated probabilities. */
 export function riskDistributionData(dataset: SummaryDataset, probabilities: ArrayLike<number>): RiskDistributionData {
-  const bins: RiskBin[] = Array.from({ length: Math.round(1 / BIN) }, (_, i) => {
+  const risk = new RiskAccumulator(dataset);
+  risk.add(probabilities);
+  return risk.result();
+}
+
+/** riskDistributionData() over probabilities that come in parts (a streamed base), with the same figures. */
+export class RiskAccumulator {
+  private readonly bins: RiskBin[] = Array.from({ length: Math.round(1 / BIN) }, (_, i) => {
     const lo = +(i * BIN).toFixed(2);
     return { lo, hi: +(lo + BIN).toFixed(2), tier: riskTier(lo), customers: 0 };
   });
-  const counts: Record<RiskTier, number> = { low: 0, medium: 0, high: 0 };
-  let sum = 0;
-  for (let i = 0; i < probabilities.length; i++) {
-    const p = probabilities[i];
-    counts[riskTier(p)]++;
-    sum += p;
-    bins[Math.min(bins.length - 1, Math.floor(p / BIN))].customers++;
+  private readonly counts: Record<RiskTier, number> = { low: 0, medium: 0, high: 0 };
+  private sum = 0;
+  private n = 0;
+
+  constructor(private readonly dataset: SummaryDataset) {}
+
+  add(probabilities: ArrayLike<number>): void {
+    for (let i = 0; i < probabilities.length; i++) {
+      const p = probabilities[i];
+      this.counts[riskTier(p)]++;
+      this.sum += p;
+      this.bins[Math.min(this.bins.length - 1, Math.floor(p / BIN))].customers++;
+    }
+    this.n += probabilities.length;
   }
-  return {
-    dataset,
-    n: probabilities.length,
-    mean: probabilities.length ? sum / probabilities.length : 0,
-    counts,
-    bins,
-  };
+
+  result(): RiskDistributionData {
+    const { dataset, n, counts, bins } = this;
+    return { dataset, n, mean: n ? this.sum / n : 0, counts, bins };
+  }
 }
 
 /** Customers and churners of one group (what a rate bar with its interval needs). */
@@ -157,30 +169,66 @@ export function telcoSummary(
   };
 }
 
+type FoodSummaryRow = {
+  churned: number;
+  ltv: number;
+  support_tickets: number;
+  recency_days: number;
+  city_tier: number;
+};
+
 /** The food-delivery customers' summary; silent churners are churners who never raised a support ticket. */
-export function foodSummary(
-  rows: readonly { churned: number; ltv: number; support_tickets: number; recency_days: number; city_tier: number }[],
-  probability: ArrayLike<number>,
-): FoodSummary {
-  const churned = rows.map((r) => r.churned);
-  const churners = rows.filter((r) => r.churned === 1);
-  return {
-    kpi: {
-      n: rows.length,
-      churned: churners.length,
-      rate: rows.length ? churners.length / rows.length : 0,
-      meanLtv: rows.length ? rows.reduce((s, r) => s + r.ltv, 0) / rows.length : 0,
-      silentShare: churners.length ? churners.filter((r) => r.support_tickets === 0).length / churners.length : 0,
-    },
-    recency: groupCounts(
-      rows.map((r) => recencyGroup(r.recency_days)),
-      churned,
-      RECENCY_GROUPS,
-    ),
-    cityTier: groupCounts(
-      rows.map((r) => `Tier ${r.city_tier}`),
-      churned,
-    ).sort((a, b) => a.group.localeCompare(b.group)),
-    risk: riskDistributionData("food", probability),
-  };
+export function foodSummary(rows: readonly FoodSummaryRow[], probability: ArrayLike<number>): FoodSummary {
+  const summary = new FoodSummaryAccumulator();
+  summary.add(rows, probability);
+  return summary.result();
+}
+
+/** foodSummary() over customers that come in batches (the streamed pipeline), with the same figures. */
+export class FoodSummaryAccumulator {
+  private n = 0;
+  private churned = 0;
+  private ltv = 0;
+  private silent = 0;
+  private readonly recency = new Map<string, GroupCount>();
+  private readonly cityTier = new Map<string, GroupCount>();
+  private readonly risk = new RiskAccumulator("food");
+
+  add(rows: readonly FoodSummaryRow[], probability: ArrayLike<number>): void {
+    if (rows.length !== probability.length)
+      throw new Error(`rows and probabilities differ in length: ${rows.length} vs ${probability.length}`);
+    const count = (by: Map<string, GroupCount>, group: string, churned: number) => {
+      const g = by.get(group) ?? { group, n: 0, k: 0 };
+      g.n++;
+      g.k += churned;
+      by.set(group, g);
+    };
+    for (const r of rows) {
+      this.n++;
+      this.ltv += r.ltv;
+      if (r.churned === 1) {
+        this.churned++;
+        if (r.support_tickets === 0) this.silent++;
+      }
+      count(this.recency, recencyGroup(r.recency_days), r.churned);
+      count(this.cityTier, `Tier ${r.city_tier}`, r.churned);
+    }
+    this.risk.add(probability);
+  }
+
+  result(): FoodSummary {
+    const { n, churned } = this;
+    return {
+      kpi: {
+        n,
+        churned,
+        rate: n ? churned / n : 0,
+        meanLtv: n ? this.ltv / n : 0,
+        silentShare: churned ? this.silent / churned : 0,
+      },
+      recency: RECENCY_GROUPS.filter((g) => this.recency.has(g)).map((g) => this.recency.get(g)!),
+      cityTier: [...this.cityTier.values()].sort((a, b) => a.group.localeCompare(b.group)),
+      risk: this.risk.result(),
+    };
+  }
 }

@@ -137,8 +137,8 @@ describe("foodRows", () => {
   });
 
   it("rejects an invalid n, naming it", () => {
-    assert.throws(() => [...foodRows({ n: -1 })], { message: "invalid n: -1 (an integer from 0 to 9999999)" });
-    assert.throws(() => [...foodRows({ n: 2.5 })], { message: "invalid n: 2.5 (an integer from 0 to 9999999)" });
+    assert.throws(() => [...foodRows({ n: -1 })], { message: "invalid n: -1 (an integer from 0 to 10000000)" });
+    assert.throws(() => [...foodRows({ n: 2.5 })], { message: "invalid n: 2.5 (an integer from 0 to 10000000)" });
   });
 });
 

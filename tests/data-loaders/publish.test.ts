@@ -81,6 +81,32 @@ describe("Publication", () => {
     assert.ok(!existsSync(out));
   });
 
+  it("streams a table to disk in any chunks with the bytes table() makes, and a discarded run leaves nothing", async () => {
+    const rows = Array.from({ length: 70_000 }, (_, i) => message(`c${i}`));
+    const whole = new Publication(temp("pub-"));
+    whole.table(ARTIFACTS.foodOffers, rows);
+    const out = join(temp("pub-"), "out");
+    const streamed = new Publication(out);
+    const table = await streamed.tableStream(ARTIFACTS.foodOffers);
+    for (let i = 0; i < rows.length; i += 9_999) await table.write(rows.slice(i, i + 9_999));
+    await table.close();
+    const [a, b] = [await streamed.read("food/offers.arrow"), await whole.read("food/offers.arrow")];
+    assert.equal(Buffer.compare(Buffer.from(a), Buffer.from(b)), 0, "the same bytes");
+    assert.deepEqual(streamed.staged(), whole.staged());
+    await streamed.discard();
+    assert.ok(!existsSync(out), "nothing is left of a discarded run");
+  });
+
+  it("names the artifact and the row when a streamed row does not fit", async () => {
+    const pub = new Publication(join(temp("pub-"), "out"));
+    const table = await pub.tableStream(ARTIFACTS.foodOffers);
+    const bad = { ...message("1"), text: 3 } as unknown as MessageRow;
+    await table.write(Array.from({ length: 65_536 }, (_, i) => message(`c${i}`)));
+    await table.write([message("x"), bad]); // checked when its record batch is made: here, at close
+    await assert.rejects(table.close(), /food\/offers\.arrow: arrow column text, row 65537/);
+    await pub.discard();
+  });
+
   it("declares the message table's columns once, for both kinds of message (nudges add their facts)", () => {
     assert.deepEqual(ARTIFACTS.telcoNudges.columns.slice(0, MESSAGE_COLUMNS.length), MESSAGE_COLUMNS);
     assert.deepEqual(
