@@ -55,10 +55,15 @@ export function linkedChart(source: LinkedSource, options: LinkedChartOptions): 
   const labels = buckets.map((b) => b.label);
   // On a narrow screen the histogram's labels turn and its counts shorten (the buttons below keep the exact counts).
   const narrow = columns && (width - 68) / buckets.length < 44;
+  // Bars: the labels get what they need, at most 190 px and, on a phone, at most 42% of the width (longer ones are
+  // cut with an ellipsis; the button below each chart and the tooltip keep the whole label).
+  const labelRoom = Math.min(190, 12 + 7 * Math.max(...labels.map((l) => l.length)), Math.round(0.42 * width));
   const margin = columns
     ? { top: 20, right: 12, bottom: narrow ? 56 : 40, left: 56 }
-    : { top: 8, right: 70, bottom: 36, left: Math.min(190, 12 + 7 * Math.max(...labels.map((l) => l.length))) };
-  const w = Math.max(width, margin.left + margin.right + 120);
+    : { top: 8, right: width < 420 ? 44 : 70, bottom: 36, left: labelRoom };
+  const maxChars = Math.max(6, Math.floor((labelRoom - 12) / 7));
+  const clip = (label: string) => (label.length > maxChars ? `${label.slice(0, maxChars - 1)}…` : label);
+  const w = Math.max(width, margin.left + margin.right + (width < 420 ? 80 : 120));
   const h = columns ? 250 : margin.top + margin.bottom + 30 * buckets.length;
   const band = d3
     .scaleBand<string>()
@@ -85,7 +90,7 @@ export function linkedChart(source: LinkedSource, options: LinkedChartOptions): 
   const bandAxis = svg
     .append("g")
     .attr("transform", columns ? `translate(0,${h - margin.bottom})` : `translate(${margin.left},0)`)
-    .call(columns ? d3.axisBottom(band).tickSizeOuter(0) : d3.axisLeft(band).tickSizeOuter(0));
+    .call(columns ? d3.axisBottom(band).tickSizeOuter(0) : d3.axisLeft(band).tickSizeOuter(0).tickFormat(clip));
   bandAxis.selectAll("text").attr("font-size", 11);
   if (narrow)
     bandAxis

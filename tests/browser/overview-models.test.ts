@@ -76,12 +76,12 @@ describe("models page: explanations and the honest comparison", () => {
       .evaluateAll((dots) => new Set(dots.map((d) => d.getAttribute("fill"))).size);
     assert.ok(fills > 20, `${fills} distinct dot colours`);
     const dependence = page.locator("#shap-dependence");
-    await dependence.getByText("Tenure: effect on churn probability by value").waitFor();
+    await dependence.getByRole("heading", { name: "Tenure: effect on churn probability by value" }).waitFor();
     const select = page.getByLabel("Dependence chart for");
     await select.focus();
     await page.keyboard.press("ArrowDown");
-    await dependence.getByText("Contract: effect on churn probability by value").waitFor();
-    await dependence.getByText("Month-to-month").waitFor();
+    await dependence.getByRole("heading", { name: "Contract: effect on churn probability by value" }).waitFor();
+    await dependence.locator("svg").getByText("Month-to-month").first().waitFor();
     assert.deepEqual(watch.problems(), []);
     await page.close();
   });

@@ -165,6 +165,7 @@ describe("food/retention", () => {
     let { panel } = await summaries(page);
     assert.equal(panel.settings.policy, "budget");
     assert.ok(panel.spend <= 10_000 + 1e-6 && panel.spend > 10_000 - 60, `spend ${panel.spend}`);
+    await settled(page); // the budget decision settles (and is recorded) before the next one
     await box.fill("100000000");
     ({ panel } = await summaries(page));
     assert.equal(panel.customers, panel.optimum);

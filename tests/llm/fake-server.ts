@@ -33,9 +33,14 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** A valid reply that differs per customer: it quotes the tenure from the prompt. */
+/**
+ * A valid reply that differs per customer: a nudge quotes the tenure from the prompt; an offer (its prompt asks for
+ * the {amount} token) quotes the lifetime value's order of magnitude and leaves the amount to the token.
+ */
 export function defaultContent(hit: Hit): string {
+  const system = hit.body.messages.find((m) => m.role === "system")?.content ?? "";
   const user = hit.body.messages.find((m) => m.role === "user")?.content ?? "";
+  if (system.includes("{amount}")) return "We miss you! Here is {amount} off your next order this week.";
   const tenure = /with us for (\d+) months/.exec(user)?.[1] ?? "many";
   return `After ${tenure} months with us, you deserve a plan that fits; reply and our team will help.`;
 }
