@@ -134,7 +134,6 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
       },
     };
   };
-  const slider = rangeControl;
   const numberBox = (label: string, value: number, step: number) => {
     const l = document.createElement("label");
     l.className = "rl-number";
@@ -158,23 +157,25 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
     },
     settings.valueMode,
   );
-  const flat = slider(`Flat value (${symbol})`, ranges.flatValue, settings.flatValue, (v) => formatMoney(v, currency));
+  const flat = rangeControl(`Flat value (${symbol})`, ranges.flatValue, settings.flatValue, (v) =>
+    formatMoney(v, currency),
+  );
   const costModel = radios(
     "Who pays for the offer",
     "cost",
     { coupon: "Coupon: paid only when redeemed", gift: "Upfront gift: every offer costs" } as Record<CostModel, string>,
     settings.costModel,
   );
-  const coupon = slider(`Offer cost (${symbol})`, ranges.couponCost, settings.couponCost, (v) =>
+  const coupon = rangeControl(`Offer cost (${symbol})`, ranges.couponCost, settings.couponCost, (v) =>
     formatMoney(v, currency),
   );
-  const contact = slider(
+  const contact = rangeControl(
     `Contact cost (${symbol})`,
     ranges.contactCost,
     settings.contactCost,
     (v) => `${symbol}${v.toFixed(v % 1 ? 1 : 0)}`,
   );
-  const acceptance = slider(
+  const acceptance = rangeControl(
     "Acceptance: churners who take the offer and stay",
     [0.01, 1, 0.01],
     settings.acceptance,
@@ -193,7 +194,9 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
   );
   const budget = numberBox(`Budget (${symbol})`, settings.budget, 100);
   const contacts = numberBox("Contacts", settings.contacts, 100);
-  const manual = slider("Customers targeted", [0, data.probability.length, 1], settings.customers, (v) => count(v));
+  const manual = rangeControl("Customers targeted", [0, data.probability.length, 1], settings.customers, (v) =>
+    count(v),
+  );
   const valueBlock = document.createElement("div");
   valueBlock.append(valueMode.fieldset, flat.wrap, ...(options.valueControls ? [options.valueControls] : []));
   const policyBlock = document.createElement("div");
