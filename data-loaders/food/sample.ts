@@ -21,9 +21,12 @@ export interface Sample<T> {
   sampled: boolean;
 }
 
-/** A seeded key in [0, 1) for base position `i` (murmur3's finaliser over the position and the seed). */
-export function sampleKey(i: number, seed: number): number {
-  let h = (Math.imul(i, 0x9e3779b1) ^ streamSeed(seed, "sample")) >>> 0;
+/**
+ * A seeded key in [0, 1) for base position `i` (murmur3's finaliser over the position and the seed); each named
+ * stream draws independent keys.
+ */
+export function sampleKey(i: number, seed: number, stream = "sample"): number {
+  let h = (Math.imul(i, 0x9e3779b1) ^ streamSeed(seed, stream)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
   return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;

@@ -30,6 +30,7 @@ import { stage } from "../util/stages.js";
 import { FOOD_TRUTH, type FoodRecord } from "./generate.js";
 import { stratifiedSample, type Sample } from "./sample.js";
 import { BATCH_SIZE, type FoodSource } from "./source.js";
+import { cellGrid, EXACT_UP_TO, FoodCampaignArtifacts } from "./campaign-cells.js";
 
 export interface FoodStageOptions {
   source: FoodSource;
@@ -42,6 +43,8 @@ export interface FoodStageOptions {
   log: (line: string) => void;
   /** the model cache (default: MODEL_CACHE_DIR or .cache/models) */
   cacheDir?: string;
+  /** customers up to which the Retention page's base keeps every customer as its own cell (campaign-cells.ts) */
+  exactUpTo?: number;
 }
 
 /** Scores batches: the sample's rows from the model stage, the others from the final and the fold models. */
@@ -291,6 +294,13 @@ async function scorePass(
   const scorer = new BatchScorer(model, sample);
   const base = new BaseMetrics();
   const overview = new FoodSummaryAccumulator();
+  // The Retention page's compact base; above EXACT_UP_TO customers its grid is drawn from the model-selection
+  // sample's held-out scores (the whole base when it is no larger than the sample).
+  const grid =
+    sample.base > (o.exactUpTo ?? EXACT_UP_TO)
+      ? cellGrid(sample.rows.map((r, i) => ({ probability: model.oofProbability[i], value: r.ltv })))
+      : null;
+  const campaign = new FoodCampaignArtifacts(sample.base, grid, o.seed, { exactUpTo: o.exactUpTo });
   const customers = await pub.tableStream(ARTIFACTS.foodCustomers);
   const shap = await pub.tableStream(ARTIFACTS.foodShap, model.shap.groups);
   const offers = await pub.tableStream(ARTIFACTS.foodOffers);
@@ -341,9 +351,12 @@ async function scorePass(
         base.add(batch, s, (i) => member.has(i));
       }
       overview.add(batch, s.probability);
-      await customers.write(withScores(s, batch) satisfies FoodCustomerRow[]);
+      const rows: FoodCustomerRow[] = withScores(s, batch);
+      const offerRows = messageRows(s.ids, messages);
+      campaign.add(rows, first, offerRows);
+      await customers.write(rows);
       await shap.write(shapRows(s));
-      await offers.write(messageRows(s.ids, messages));
+      await offers.write(offerRows);
       first += batch.length;
       lap("write");
     }
@@ -354,6 +367,10 @@ async function scorePass(
   } finally {
     scorer.dispose();
   }
+  const layout = campaign.publish(pub);
+  o.log(
+    `food: campaign cells: ${layout.cells} (${layout.individual} single customers), comparison sample ${layout.sampleRows}`,
+  );
   o.log(`food: offers for ${first} customers: ${JSON.stringify(bySource)}`);
   const shown = Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`);
   o.log(`food: scoring pass over ${first} customers: ${shown.join(", ")}`);

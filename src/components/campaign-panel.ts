@@ -11,6 +11,7 @@
 import {
   campaign,
   campaignEmp,
+  customersIn,
   type CampaignData,
   type CampaignSettings,
   type CampaignState,
@@ -194,7 +195,7 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
   );
   const budget = numberBox(`Budget (${symbol})`, settings.budget, 100);
   const contacts = numberBox("Contacts", settings.contacts, 100);
-  const manual = rangeControl("Customers targeted", [0, data.probability.length, 1], settings.customers, (v) =>
+  const manual = rangeControl("Customers targeted", [0, customersIn(data), 1], settings.customers, (v) =>
     count(v),
   );
   const valueBlock = document.createElement("div");
@@ -333,7 +334,7 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
     contacts.input.setCustomValidity(Number.isFinite(c) && c >= 0 ? "" : "Enter a number of customers, 0 or more");
     if (Number.isFinite(b) && b >= 0) settings.budget = b;
     if (Number.isFinite(c) && c >= 0) settings.contacts = Math.floor(c);
-    settings.customers = Math.min(data.probability.length, Math.max(0, Math.round(Number(manual.input.value))));
+    settings.customers = Math.min(customersIn(data), Math.max(0, Math.round(Number(manual.input.value))));
   }
 
   function update() {
@@ -363,7 +364,7 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
     },
     setData(next) {
       data = next;
-      manual.input.max = String(next.probability.length);
+      manual.input.max = String(customersIn(next));
       update();
     },
     async *settled() {

@@ -1,5 +1,5 @@
 /** The campaign embeds' decision, from validated embed options (src/lib/embed-views.ts). */
-import { campaign, type CampaignState } from "../lib/campaign.js";
+import { campaign, customersIn, type CampaignState } from "../lib/campaign.js";
 import { describeCampaign, type CampaignDataset } from "../lib/campaign-data.js";
 import type { EmbedOptions } from "../lib/embed-views.js";
 import type { CostModel } from "../lib/cost-model.js";
@@ -8,7 +8,7 @@ import { campaignDataset } from "../lib/load.js";
 /** The campaign an embed was asked for (defaults filled in by checkEmbedOptions), and its one-line description. */
 export async function campaignOf(o: EmbedOptions) {
   const setup = await campaignDataset(o.dataset as CampaignDataset);
-  const n = setup.data.probability.length;
+  const n = customersIn(setup.data);
   const customers = o.customers === undefined ? undefined : Math.min(n, Number(o.customers));
   const state: CampaignState = campaign(setup.data, {
     ...setup.defaults,

@@ -15,6 +15,8 @@ import { recordsToCsv } from "../lib/csv.js";
 import { formatMoney, type Currency } from "../lib/format.js";
 import { fillOffer } from "../lib/offer-text.js";
 import { rankByChurn, rankByExpectedProfit, targetedCustomers, type CustomerColumns } from "../lib/targeting.js";
+import { CAMPAIGN_TABLE_ROWS, rowCells, type CampaignLayout, type CellColumns } from "../lib/campaign-cells.js";
+import { expectedCustomerProfit } from "../lib/cost-model.js";
 
 type Candidate = { name: string; columns: CustomerColumns; ranking: ReturnType<typeof rankByChurn> };
 
@@ -73,14 +75,18 @@ export async function* compareModels(
 export type Offer = Pick<OfferCard, "text" | "source" | "provider" | "model" | "promptVersion" | "template">;
 const NO_OFFER: Offer = { text: "", source: "none", provider: "", model: "", promptVersion: "", template: "" };
 
-/** Row-level accessors over the food customers and their offers (strings decoded when a row is shown or exported). */
-export function customerAccess(customers: Table, offers: Table) {
+/**
+ * Row-level accessors over the food customers and their offers (strings decoded when a row is shown or exported);
+ * `at` maps a base row to the tables' row (the identity for the published base).
+ */
+export function customerAccess(customers: Table, offers: Table, at: (row: number) => number = (row) => row) {
   const idColumn = customers.getChild("customer_id")!;
   const driverColumns = [1, 2, 3].map((k) => customers.getChild(`driver_${k}`)!);
   const offerById = new Map<string, Offer>();
+  // the offers table keys its rows by `id`; the kept customers' table (campaign-rows) carries the offer beside the ID
   const get = (name: string) => Array.from(offers.getChild(name)!.toArray() as ArrayLike<string>);
   const [oid, text, source, provider, model, version, template] = [
-    "id",
+    offers.getChild("id") ? "id" : "customer_id",
     "text",
     "source",
     "provider",
@@ -98,7 +104,7 @@ export function customerAccess(customers: Table, offers: Table) {
       template: template[i],
     });
   }
-  const idOf = (i: number) => idColumn.get(i) as string;
+  const idOf = (i: number) => idColumn.get(at(i)) as string;
   return {
     idOf,
     /** The customer's offer with the amount filled in at the campaign's offer cost. */
@@ -109,10 +115,58 @@ export function customerAccess(customers: Table, offers: Table) {
     /** The features raising this customer's risk most, as people read them. */
     driversOf: (i: number) =>
       driverColumns
-        .map((d) => d.get(i) as string)
+        .map((d) => d.get(at(i)) as string)
         .filter(Boolean)
         .map((d) => labelOf("food", d)),
   };
+}
+
+/** The customers the build kept individually (food/campaign-rows.arrow), by base row: what the table and cards show. */
+export function listedAccess(rows: Table) {
+  const rowColumn = rows.getChild("row")!.toArray() as Int32Array;
+  const index = new Map<number, number>(Array.from(rowColumn, (r, i) => [r, i]));
+  const access = customerAccess(rows, rows, (row) => index.get(row) ?? -1);
+  return { ...access, has: (row: number) => index.has(row) };
+}
+
+/** Largest base whose full targeting list a browser assembles (the rows are loaded on demand: about 136 MB a million). */
+export const LIST_LIMIT = 2_000_000;
+
+/**
+ * Every targeted food customer in the policy's order, from the row-level base loaded on demand: each customer's cell
+ * (src/lib/campaign-cells.ts rowCells) says whether the policy targets them; within a cell, by expected profit.
+ */
+export async function foodTargets(
+  state: CampaignState,
+  o: { layout: CampaignLayout; cells: CellColumns; load: () => Promise<{ customers: Table; offers: Table }> },
+): Promise<ListedCustomer[]> {
+  const { customers, offers } = await o.load();
+  const access = customerAccess(customers, offers);
+  const column = (name: string) => customers.getChild(name)!.toArray() as Float64Array;
+  const [p, ltv] = [column("oof_probability"), column("ltv")];
+  const s = state.settings;
+  const cellOf = rowCells(o.layout, o.cells);
+  const position = new Int32Array(o.cells.count.length).fill(-1);
+  for (let i = 0; i < state.chosen.point; i++) position[state.ranking.order[i]] = i;
+  const chosen: { row: number; at: number; value: number; profit: number }[] = [];
+  for (let r = 0; r < p.length; r++) {
+    const at = position[cellOf(r, p[r], ltv[r])];
+    if (at < 0) continue;
+    const value = s.valueMode === "flat" ? s.flatValue : ltv[r];
+    chosen.push({ row: r, at, value, profit: expectedCustomerProfit(p[r], value, s) });
+  }
+  chosen.sort((a, b) => a.at - b.at || b.profit - a.profit || a.row - b.row);
+  return chosen.map((c, i) => {
+    const offer = access.offerOf(c.row, s.couponCost);
+    return {
+      rank: i + 1,
+      customer: access.idOf(c.row),
+      probability: p[c.row],
+      value: c.value,
+      profit: c.profit,
+      extra: { drivers: access.driversOf(c.row).join(", "), offer_text: offer.text, offer_source: offer.source },
+    };
+  });
 }
 
 /** The economics as the audit trail records them (src/lib/audit-schema.ts). */
@@ -155,14 +209,28 @@ export function decisionAuditor(dataset: "food" | "telco", model: string): (s: C
 }
 
 /** Rows shown in the targeting table; the CSV has all of them. */
-export const TABLE_ROWS = 1000;
+export const TABLE_ROWS = CAMPAIGN_TABLE_ROWS;
+
+/** One customer of a targeting list: who, their numbers, and extra columns (drivers, offer). */
+export interface ListedCustomer {
+  rank: number;
+  customer: string;
+  probability: number;
+  value: number;
+  profit: number;
+  extra?: Record<string, string>;
+}
 
 export interface ListOptions {
   dataset: "food" | "telco";
   currency: Currency;
-  idOf: (row: number) => string;
-  /** extra columns per customer (drivers, offer) */
-  extra?: (row: number) => Record<string, string>;
+  /** the customer an entry of the campaign's columns is (null for a cell of several customers), with extra columns */
+  shown: (entry: number) => { id: string; extra?: Record<string, string> } | null;
+  /**
+   * Every targeted customer, in the policy's order, for the CSV (loaded on demand when the rows are not on the page);
+   * by default the entries themselves, each a customer.
+   */
+  all?: (state: CampaignState) => Promise<ListedCustomer[]>;
   /** the sentence stating the economics and the policy (campaign panel's describe) */
   describe: string;
 }
@@ -176,21 +244,31 @@ export function targetingList(state: CampaignState, o: ListOptions) {
   const s = state.settings;
   const unit = o.currency === "INR" ? "inr" : "usd";
   const k = state.chosen.customers;
-  const rows = (count: number) =>
-    targetedCustomers(state.columns, state.ranking, Math.min(count, k), s).map((t) => ({
-      rank: t.rank,
-      customer: o.idOf(t.row),
-      probability: t.probability,
-      value: t.value,
-      profit: t.expectedProfit,
-      ...o.extra?.(t.row),
-    }));
+  const entries = (count: number): ListedCustomer[] => {
+    const out: ListedCustomer[] = [];
+    for (const t of targetedCustomers(state.columns, state.ranking, Math.min(count, state.chosen.point), s)) {
+      const who = o.shown(t.row);
+      if (!who) break; // a cell of several customers: the table lists single customers only
+      out.push({
+        rank: t.rank,
+        customer: who.id,
+        probability: t.probability,
+        value: t.value,
+        profit: t.expectedProfit,
+        extra: who.extra,
+      });
+    }
+    return out;
+  };
+  const tableRows = entries(TABLE_ROWS).map(({ extra, ...row }) => ({ ...row, ...extra }));
   return {
     count: k,
-    tableRows: rows(TABLE_ROWS),
-    download() {
+    tableRows,
+    async download() {
+      const all = o.all ? await o.all(state) : entries(k);
+      if (all.length !== k) throw new Error(`the list has ${all.length} customers, the policy targets ${k}`);
       const text = recordsToCsv(
-        rows(k).map(({ rank, customer, probability, value, profit, ...extra }) => ({
+        all.map(({ rank, customer, probability, value, profit, extra }) => ({
           rank,
           customer_id: customer,
           churn_probability: probability,

@@ -6,6 +6,7 @@
  * Browser-safe: no Node imports (types from the model side are erased).
  */
 import type { FoodSummary, TelcoSummary } from "./summaries.js";
+import type { CampaignLayout } from "./campaign-cells.js";
 import type { ModelMetrics } from "../../models/pipeline.js";
 import type { FoodTruth } from "../../data-loaders/food/truth.js";
 import type { TelcoGroundTruth } from "../../data-loaders/telco/enrich.js";
@@ -72,6 +73,40 @@ export const MESSAGE_COLUMNS = [
 const NUDGE_COLUMNS = [...MESSAGE_COLUMNS, ["facts", "utf8"], ["because", "utf8"]] as const satisfies ColumnList;
 
 const SHAP_ID = [["customer_id", "utf8"]] as const satisfies ColumnList;
+
+/** The Retention page's compact base (src/lib/campaign-cells.ts): one row per cell. */
+export const CAMPAIGN_CELL_COLUMNS = [
+  ["count", "int32"],
+  ["probability", "float64"],
+  ["value", "float64"],
+  ["churned", "float64"],
+  ["churned_value", "float64"],
+  ["row", "int32"],
+  ["cell", "int32"],
+] as const satisfies ColumnList;
+/** The customers the targeting table and offer cards can show (those kept as single cells), with their offer. */
+const CAMPAIGN_ROW_COLUMNS = [
+  ["row", "int32"],
+  ["customer_id", "utf8"],
+  ["driver_1", "utf8"],
+  ["driver_2", "utf8"],
+  ["driver_3", "utf8"],
+  ["text", "utf8"],
+  ["source", "utf8"],
+  ["provider", "utf8"],
+  ["model", "utf8"],
+  ["prompt_version", "utf8"],
+  ["template", "utf8"],
+] as const satisfies ColumnList;
+/** A seeded uniform sample of the base with every model's held-out score, for the model comparison's bootstrap. */
+const CAMPAIGN_SAMPLE_COLUMNS = [
+  ["row", "int32"],
+  ["oof_probability", "float64"],
+  ["oof_uncalibrated", "float64"],
+  ["oof_logistic", "float64"],
+  ["ltv", "float64"],
+  ["churned", "float64"],
+] as const satisfies ColumnList;
 
 /**
  * Metrics as published: wall-clock figures are logged, never stored (same inputs → same bytes). `scale` is present
@@ -157,6 +192,40 @@ export const ARTIFACTS = {
     description: "the food-delivery customers with their scores",
   } satisfies TableArtifact,
   foodShap: shapArtifact("food"),
+  foodCampaign: {
+    kind: "json",
+    path: "food/campaign.json",
+    required: [
+      "customers",
+      "cells",
+      "individual",
+      "listed",
+      "exactUpTo",
+      "depth",
+      "grid",
+      "sampleFraction",
+      "sampleRows",
+    ],
+    description: "how the Retention page's compact base was made: cells, the customers kept individually, the grid",
+  } satisfies JsonArtifact<CampaignLayout>,
+  foodCampaignCells: {
+    kind: "arrow",
+    path: "food/campaign-cells.arrow",
+    columns: CAMPAIGN_CELL_COLUMNS,
+    description: "the food base as cells of similar customers with their sums (single customers up to 25,000)",
+  } satisfies TableArtifact<typeof CAMPAIGN_CELL_COLUMNS>,
+  foodCampaignRows: {
+    kind: "arrow",
+    path: "food/campaign-rows.arrow",
+    columns: CAMPAIGN_ROW_COLUMNS,
+    description: "the customers who can lead the expected-profit ranking under any economics, with drivers and offer",
+  } satisfies TableArtifact<typeof CAMPAIGN_ROW_COLUMNS>,
+  foodCampaignSample: {
+    kind: "arrow",
+    path: "food/campaign-sample.arrow",
+    columns: CAMPAIGN_SAMPLE_COLUMNS,
+    description: "a seeded uniform sample (all customers up to 20,000) with every model's held-out score",
+  } satisfies TableArtifact<typeof CAMPAIGN_SAMPLE_COLUMNS>,
   foodOffers: messagesArtifact("food/offers.arrow", "one retention offer per food-delivery customer, with provenance"),
   foodMetrics: metricsArtifact("food"),
   foodTrees: treesArtifact("food"),
@@ -187,6 +256,9 @@ export type TelcoCustomerRow = RowOf<typeof telcoTable>;
 export type FoodCustomerRow = RowOf<typeof foodTable>;
 export type MessageRow = RowOf<typeof MESSAGE_COLUMNS>;
 export type NudgeRow = RowOf<typeof NUDGE_COLUMNS>;
+export type CampaignCellRow = RowOf<typeof CAMPAIGN_CELL_COLUMNS>;
+export type CampaignRowRow = RowOf<typeof CAMPAIGN_ROW_COLUMNS>;
+export type CampaignSampleRow = RowOf<typeof CAMPAIGN_SAMPLE_COLUMNS>;
 
 /**
  * Checks a table's schema against its declaration: every declared column present with its type, in order, and for a

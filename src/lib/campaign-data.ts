@@ -17,6 +17,7 @@ import {
   type RemainingOptions,
 } from "./remaining-value.js";
 import type { CustomerColumns } from "./targeting.js";
+import { cellCampaignData, type CellColumns } from "./campaign-cells.js";
 
 export type CampaignDataset = "food" | "telco";
 
@@ -72,6 +73,27 @@ export function campaignData(customers: Table, value: Float64Array, label: "chur
 /** The food-delivery customers, each worth their own lifetime value (the data's `ltv`, ₹). */
 export function foodCampaignData(customers: Table): CampaignData {
   return campaignData(customers, numbers(customers, "ltv"), "churned");
+}
+
+/** The cells table (food/campaign-cells.arrow) as columns. */
+export function cellColumns(cells: Table): CellColumns {
+  return {
+    count: numbers(cells, "count"),
+    probability: numbers(cells, "probability"),
+    value: numbers(cells, "value"),
+    churned: numbers(cells, "churned"),
+    churned_value: numbers(cells, "churned_value"),
+    row: numbers(cells, "row"),
+    cell: numbers(cells, "cell"),
+  };
+}
+
+/**
+ * The food-delivery base as the build compacted it (src/lib/campaign-cells.ts): one entry per cell, each customer
+ * worth their own lifetime value; every sum equals the sum over the cell's customers.
+ */
+export function foodCellData(cells: Table): CampaignData {
+  return cellCampaignData(cellColumns(cells));
 }
 
 /**

@@ -57,6 +57,9 @@ export interface CampaignData {
   probability: Float64Array;
   value: Float64Array;
   churned: Float64Array;
+  /** customers per entry and their mean y·V, when entries are cells of customers (src/lib/campaign-cells.ts) */
+  count?: Float64Array;
+  churnedValue?: Float64Array;
 }
 
 export interface CampaignState {
@@ -126,7 +129,13 @@ export function checkSettings(s: CampaignSettings, n: number): CampaignSettings 
 /** The columns priced under the value mode (the flat column is made once per flat value). */
 export function campaignColumns(data: CampaignData, s: Pick<CampaignSettings, "valueMode" | "flatValue">) {
   if (s.valueMode === "customer") {
-    const own = OWN_COLUMNS.get(data) ?? { probability: data.probability, value: data.value, churned: data.churned };
+    const own = OWN_COLUMNS.get(data) ?? {
+      probability: data.probability,
+      value: data.value,
+      churned: data.churned,
+      count: data.count,
+      churnedValue: data.churnedValue,
+    };
     OWN_COLUMNS.set(data, own);
     return own;
   }
@@ -136,6 +145,7 @@ export function campaignColumns(data: CampaignData, s: Pick<CampaignSettings, "v
     probability: data.probability,
     value: new Float64Array(data.probability.length).fill(s.flatValue),
     churned: data.churned,
+    count: data.count, // the churners' value is then their share × the flat value: no churnedValue
   };
   FLAT_COLUMNS.set(data, { value: s.flatValue, columns });
   return columns;
@@ -148,9 +158,17 @@ export function churnRankingOf(columns: CustomerColumns): Ranking {
   return r;
 }
 
+/** Customers in the data: entries, or the sum of their counts when entries are cells. */
+export function customersIn(data: Pick<CampaignData, "probability" | "count">): number {
+  if (!data.count) return data.probability.length;
+  let n = 0;
+  for (const c of data.count) n += c;
+  return n;
+}
+
 /** Every number of one decision. */
 export function campaign(data: CampaignData, settings: CampaignSettings, { points = 400 } = {}): CampaignState {
-  const n = data.probability.length;
+  const n = customersIn(data);
   const s = checkSettings({ ...settings }, n); // a snapshot: the panel edits its settings in place
   const columns = campaignColumns(data, s);
   const ranking = rankingFor(columns, s);

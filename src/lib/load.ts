@@ -8,13 +8,7 @@
 import { FileAttachment, resize, type FileAttachmentHandle } from "observablehq:stdlib";
 import { tableFromIPC, type Table } from "npm:apache-arrow";
 import { ARTIFACTS, jsonProblems, schemaProblems, type JsonArtifact, type TableArtifact } from "./artifacts.js";
-import {
-  CAMPAIGN_SETUP,
-  campaignData,
-  foodCampaignData,
-  telcoValueModel,
-  type CampaignDataset,
-} from "./campaign-data.js";
+import { CAMPAIGN_SETUP, campaignData, foodCellData, telcoValueModel, type CampaignDataset } from "./campaign-data.js";
 
 /** A lazily started load that is shared by every caller and retried after a failure. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -50,6 +44,16 @@ export const telcoShap = once(() => readTable(A.telcoShap, FileAttachment("../da
 export const telcoNudges = once(() => readTable(A.telcoNudges, FileAttachment("../data/telco/nudges.arrow")));
 export const foodCustomers = once(() => readTable(A.foodCustomers, FileAttachment("../data/food/customers.arrow")));
 export const foodOffers = once(() => readTable(A.foodOffers, FileAttachment("../data/food/offers.arrow")));
+export const foodCampaignLayout = once(() => readJson(A.foodCampaign, FileAttachment("../data/food/campaign.json")));
+export const foodCampaignCells = once(() =>
+  readTable(A.foodCampaignCells, FileAttachment("../data/food/campaign-cells.arrow")),
+);
+export const foodCampaignRows = once(() =>
+  readTable(A.foodCampaignRows, FileAttachment("../data/food/campaign-rows.arrow")),
+);
+export const foodCampaignSample = once(() =>
+  readTable(A.foodCampaignSample, FileAttachment("../data/food/campaign-sample.arrow")),
+);
 export const abTruth = once(() => readJson(A.telcoAbTruth, FileAttachment("../data/telco/ab-truth.json")));
 export const manifest = once(() => readJson(A.manifest, FileAttachment("../data/manifest.json")));
 export const telcoSummary = once(() => readJson(A.telcoSummary, FileAttachment("../data/telco/summary.json")));
@@ -90,7 +94,7 @@ export type { Table };
  * setup. Loaded once per page.
  */
 export const campaignDataset = (dataset: CampaignDataset) => (dataset === "telco" ? telcoCampaign() : foodCampaign());
-const foodCampaign = once(async () => ({ ...CAMPAIGN_SETUP.food, data: foodCampaignData(await foodCustomers()) }));
+const foodCampaign = once(async () => ({ ...CAMPAIGN_SETUP.food, data: foodCellData(await foodCampaignCells()) }));
 const telcoCampaign = once(async () => {
   const customers = await telcoCustomers();
   return { ...CAMPAIGN_SETUP.telco, data: campaignData(customers, telcoValueModel(customers).values(), "churn") };

@@ -37,6 +37,14 @@ export interface CustomerColumns {
   value: ArrayLike<number>;
   /** observed churn, 0/1; needed only for the observed basis */
   churned?: ArrayLike<number>;
+  /**
+   * Customers each entry stands for (default 1): an entry may be a cell of similar customers (src/lib/campaign-cells.ts),
+   * with `probability` its mean p, `value` its Σ p·V / Σ p, `churned` its share of churners (0–1) and `churnedValue` its
+   * mean y·V, so that every sum below is the sum over its customers.
+   */
+  count?: ArrayLike<number>;
+  /** mean y·V per customer of an entry (default churned × value, exact for a single customer) */
+  churnedValue?: ArrayLike<number>;
 }
 
 /** Which churners a figure counts: observed labels y, or expected churners p (the model's view, no labels needed). */
@@ -72,17 +80,29 @@ export interface Policy {
   spend: number;
 }
 
-/** Throws naming the first bad row: p outside [0, 1], a non-finite value, a label other than 0/1, unequal lengths. */
+/**
+ * Throws naming the first bad row: p outside [0, 1], a non-finite value, a label other than 0/1 (a share outside
+ * [0, 1] for cells), a count that is not a whole number ≥ 1, unequal lengths.
+ */
 export function checkCustomers(c: CustomerColumns): CustomerColumns {
-  const { probability: p, value, churned } = c;
+  const { probability: p, value, churned, count, churnedValue } = c;
   const n = p.length;
-  if (value.length !== n) throw new Error(`probability and value differ in length: ${n} vs ${value.length}`);
-  if (churned && churned.length !== n)
-    throw new Error(`probability and churned differ in length: ${n} vs ${churned.length}`);
+  const sameLength = (name: string, a: ArrayLike<number> | undefined) => {
+    if (a && a.length !== n) throw new Error(`probability and ${name} differ in length: ${n} vs ${a.length}`);
+  };
+  sameLength("value", value);
+  sameLength("churned", churned);
+  sameLength("count", count);
+  sameLength("churnedValue", churnedValue);
   for (let i = 0; i < n; i++) {
     if (!(p[i] >= 0 && p[i] <= 1)) throw new Error(`invalid probability at row ${i}: ${p[i]}`);
     if (!Number.isFinite(value[i])) throw new Error(`invalid value at row ${i}: ${value[i]}`);
-    if (churned && churned[i] !== 0 && churned[i] !== 1) throw new Error(`invalid churned at row ${i}: ${churned[i]}`);
+    if (count && !(Number.isInteger(count[i]) && count[i] >= 1))
+      throw new Error(`invalid count at row ${i}: ${count[i]}`);
+    if (churned && (count ? !(churned[i] >= 0 && churned[i] <= 1) : churned[i] !== 0 && churned[i] !== 1))
+      throw new Error(`invalid churned at row ${i}: ${churned[i]}`);
+    if (churnedValue && !Number.isFinite(churnedValue[i]))
+      throw new Error(`invalid churnedValue at row ${i}: ${churnedValue[i]}`);
   }
   return c;
 }
@@ -96,7 +116,7 @@ export function prefixSums(
   order: ArrayLike<number>,
   { weights, lambda = NaN }: { weights?: ArrayLike<number>; lambda?: number } = {},
 ): PolicySums {
-  const { probability: p, value, churned: y } = c;
+  const { probability: p, value, churned: y, count, churnedValue: yv } = c;
   const m = order.length + 1;
   const customers = new Float64Array(m);
   const expectedChurners = new Float64Array(m);
@@ -106,14 +126,14 @@ export function prefixSums(
   let j = 0;
   for (let i = 0; i < order.length; i++) {
     const r = order[i];
-    const w = weights ? weights[r] : 1;
+    const w = (weights ? weights[r] : 1) * (count ? count[r] : 1);
     if (w === 0) continue;
     customers[j + 1] = customers[j] + w;
     expectedChurners[j + 1] = expectedChurners[j] + w * p[r];
     expectedValue[j + 1] = expectedValue[j] + w * p[r] * value[r];
     if (y && observedChurners && observedValue) {
       observedChurners[j + 1] = observedChurners[j] + w * y[r];
-      observedValue[j + 1] = observedValue[j] + w * y[r] * value[r];
+      observedValue[j + 1] = observedValue[j] + w * (yv ? yv[r] : y[r] * value[r]);
     }
     j++;
   }

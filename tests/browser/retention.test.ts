@@ -72,12 +72,14 @@ describe("food/retention", () => {
   let browser: Browser;
   let page: Page;
   let watch: PageWatch;
+  const requested: string[] = [];
 
   before(async () => {
     site = await startSite({ dist: process.env.DIST });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     watch = await watchPage(page);
+    page.on("request", (r) => requested.push(new URL(r.url()).pathname));
     await page.goto(new URL("food/retention", site.url).href);
     await page.locator("#matrix table").waitFor({ timeout: 30_000 });
     await settled(page);
@@ -103,6 +105,19 @@ describe("food/retention", () => {
     const answer = await page.locator("#campaign-answer").innerText();
     assert.match(answer, /Target [\d,]+ customers \([\d.]+%\) for an expected profit of ₹[\d.,]+ (lakh|crore)?/);
     assert.match(answer, /EMP/);
+  });
+
+  it("reads the compact base, never the row-level customers or offers, until the list is downloaded", () => {
+    const data = requested.filter((p) => p.includes("/_file/data/food/"));
+    assert.ok(
+      data.some((p) => /\/campaign-cells\.[0-9a-f]+\.arrow$/.test(p)),
+      `the cells are read: ${data.join(", ")}`,
+    );
+    assert.deepEqual(
+      data.filter((p) => /\/(customers|offers|shap)\.[0-9a-f]+\.arrow$/.test(p)),
+      [],
+      "no row-level table before the download",
+    );
   });
 
   it("keeps the economics, the curve, the chosen policy and the matrix on one screen at 1440 px", async () => {

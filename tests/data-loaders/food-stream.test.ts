@@ -13,6 +13,8 @@ import { foodStage } from "../../data-loaders/food/stage.js";
 import { Publication } from "../../data-loaders/publish.js";
 import type { PublishedMetrics } from "../../src/lib/artifacts.js";
 import { FOOD_COLUMNS } from "../../src/lib/columns.js";
+import { rowCells, type CampaignLayout } from "../../src/lib/campaign-cells.js";
+import { cellColumns } from "../../src/lib/campaign-data.js";
 
 const N = 3_000;
 const SAMPLE = 1_500;
@@ -27,7 +29,16 @@ describe("food stage, streamed", () => {
     // One batch, then batches that straddle the Arrow record batches and the sample's rows unevenly.
     for (const batchSize of [1_000_000, 317]) {
       const pub = new Publication(join(dir, `out-${batchSize}`));
-      const options = { seed: 7, cvRepeats: 1, sampleSize: SAMPLE, batchSize, cacheDir, log: () => {} };
+      // exactUpTo below N: the Retention page's base is compacted into grid cells, which must not depend on batches
+      const options = {
+        seed: 7,
+        cvRepeats: 1,
+        sampleSize: SAMPLE,
+        batchSize,
+        cacheDir,
+        exactUpTo: 1_000,
+        log: () => {},
+      };
       await foodStage({ ...options, source: generatorSource(N, 7) }, pub);
       runs[batchSize] = { files: pub.staged(), pub };
     }
@@ -37,7 +48,15 @@ describe("food stage, streamed", () => {
     const csv = [names.join(","), ...rows.map((r) => names.map((c) => String(r[c])).join(","))].join("\n");
     await writeFile(join(dir, "customers.csv"), csv);
     const pub = new Publication(join(dir, "out-csv"));
-    const options = { seed: 7, cvRepeats: 1, sampleSize: SAMPLE, batchSize: 500, cacheDir, log: () => {} };
+    const options = {
+      seed: 7,
+      cvRepeats: 1,
+      sampleSize: SAMPLE,
+      batchSize: 500,
+      cacheDir,
+      exactUpTo: 1_000,
+      log: () => {},
+    };
     await foodStage({ ...options, source: fileSource(join(dir, "customers.csv")) }, pub);
     runs[0] = { files: pub.staged(), pub };
   });
@@ -84,5 +103,33 @@ describe("food stage, streamed", () => {
     assert.ok(m.scale.sample.aucStandardError.cv > 0 && m.scale.sample.aucStandardError.cv < 0.05);
     assert.ok(m.scale.baseMetrics.heldOut.calibrated.rocAuc > 0.7);
     for (const point of m.shap.beeswarm) assert.ok(point.row >= 0 && point.row < N);
+  });
+
+  it("compacts the base for the Retention page: every customer in one cell, the kept ones with their own offer", async () => {
+    const pub = runs[317].pub;
+    const read = async (path: string) => tableFromIPC(await pub.read(path));
+    const layout: CampaignLayout = JSON.parse(new TextDecoder().decode(await pub.read("food/campaign.json")));
+    assert.ok(layout.grid, "above exactUpTo the base is gridded");
+    const cells = cellColumns(await read("food/campaign-cells.arrow"));
+    assert.equal(
+      Array.from(cells.count).reduce((a, b) => a + b, 0),
+      N,
+    );
+    const customers = await read("food/customers.arrow");
+    const [p, ltv] = ["oof_probability", "ltv"].map((c) => customers.getChild(c)!.toArray() as Float64Array);
+    const cellOf = rowCells(layout, cells);
+    const counts = new Float64Array(cells.count.length);
+    for (let r = 0; r < N; r++) counts[cellOf(r, p[r], ltv[r])]++;
+    assert.deepEqual(Array.from(counts), Array.from(cells.count));
+    const kept = await read("food/campaign-rows.arrow");
+    const offers = await read("food/offers.arrow");
+    const ids = customers.getChild("customer_id")!;
+    const texts = offers.getChild("text")!;
+    for (let i = 0; i < kept.numRows; i++) {
+      const row = kept.getChild("row")!.get(i) as number;
+      assert.equal(kept.getChild("customer_id")!.get(i), ids.get(row));
+      assert.equal(kept.getChild("text")!.get(i), texts.get(row));
+    }
+    assert.equal(kept.numRows, layout.listed);
   });
 });
