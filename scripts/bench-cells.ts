@@ -57,7 +57,12 @@ for (const n of sizes) {
     const i = Math.floor(random() * n);
     return { probability: probability[i], value: value[i] };
   });
-  const builder = new CampaignCellsBuilder<null>({ customers: n, grid: cellGrid(sample, { probability: pBins, value: vBins }), depth: 1000, exactUpTo: 0 });
+  const builder = new CampaignCellsBuilder<null>({
+    customers: n,
+    grid: cellGrid(sample, { probability: pBins, value: vBins }),
+    depth: 1000,
+    exactUpTo: 0,
+  });
   const batch: CampaignCustomer<null>[] = [];
   for (let i = 0; i < n; i++) {
     batch.push({ row: i, probability: probability[i], value: value[i], churned: churned[i], extra: null });

@@ -195,9 +195,7 @@ export function campaignPanel(options: CampaignPanelOptions): CampaignPanel {
   );
   const budget = numberBox(`Budget (${symbol})`, settings.budget, 100);
   const contacts = numberBox("Contacts", settings.contacts, 100);
-  const manual = rangeControl("Customers targeted", [0, customersIn(data), 1], settings.customers, (v) =>
-    count(v),
-  );
+  const manual = rangeControl("Customers targeted", [0, customersIn(data), 1], settings.customers, (v) => count(v));
   const valueBlock = document.createElement("div");
   valueBlock.append(valueMode.fieldset, flat.wrap, ...(options.valueControls ? [options.valueControls] : []));
   const policyBlock = document.createElement("div");
