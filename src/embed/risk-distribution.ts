@@ -6,8 +6,8 @@
  *   document.body.append(await RiskDistribution({dataset: "telco", customer: "7590-VHVEG"}));
  */
 import { checkEmbedOptions, EmbedOptionError, type Dataset } from "../lib/embed-views.js";
-import { foodCustomers, numberColumn, responsive, stringColumn, telcoCustomers } from "../lib/load.js";
-import { riskDistributionData, riskDistributionView } from "../components/risk-distribution.js";
+import { foodSummary, numberColumn, responsive, stringColumn, telcoCustomers, telcoSummary } from "../lib/load.js";
+import { riskDistributionView } from "../components/risk-distribution.js";
 
 /**
  * The risk distribution of a data set. Options: dataset ("telco" | "food"), customer (a Telco ID to mark), width.
@@ -20,10 +20,11 @@ export async function RiskDistribution(options: Record<string, unknown> = {}): P
       `risk-distribution: option "customer" needs dataset "telco" (customer IDs are Telco IDs)`,
     );
   }
-  const table = await (dataset === "telco" ? telcoCustomers() : foodCustomers());
-  const probabilities = numberColumn(table, "probability");
-  const data = riskDistributionData(dataset, probabilities);
+  // the distribution from the build's summary (a few KB); the Telco customers only to find one customer to mark
+  const data = { ...(await (dataset === "telco" ? telcoSummary() : foodSummary())).risk };
   if (o.customer !== undefined) {
+    const table = await telcoCustomers();
+    const probabilities = numberColumn(table, "probability");
     const index = stringColumn(table, "customer_id").indexOf(String(o.customer));
     if (index < 0) throw new EmbedOptionError(`risk-distribution: no Telco customer with ID "${o.customer}"`);
     data.marker = { id: String(o.customer), probability: probabilities[index] };
