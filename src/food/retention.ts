@@ -129,6 +129,17 @@ export function listedAccess(rows: Table) {
   return { ...access, has: (row: number) => index.has(row) };
 }
 
+/**
+ * A load deferred until a page value exists and shared after that: a cell that calls it with the campaign panel (made
+ * with the first decision) starts the load once the decision is drawn, so its bytes come after the decision's.
+ */
+export function loadAfter<T>(load: () => Promise<T>): (after: unknown) => Promise<T> {
+  let pending: Promise<T> | undefined;
+  // two animation frames: the decision's views are laid out and painted before these bytes compete with them
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  return () => (pending ??= painted().then(load));
+}
+
 /** Largest base whose full targeting list a browser assembles (the rows are loaded on demand: about 136 MB a million). */
 export const LIST_LIMIT = 2_000_000;
 
