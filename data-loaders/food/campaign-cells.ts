@@ -22,6 +22,8 @@ import {
   type CampaignLayout,
   type CellGrid,
 } from "../../src/lib/campaign-cells.js";
+import { CAMPAIGN_SETUP } from "../../src/lib/campaign-data.js";
+import { orderParameter, rankingKey } from "../../src/lib/cost-model.js";
 import type { Publication } from "../publish.js";
 import { sampleKey } from "./sample.js";
 
@@ -167,7 +169,7 @@ export class CampaignCellsBuilder<X> {
   finish(): {
     cells: CellRow[];
     individuals: CampaignCustomer<X>[];
-    layout: Omit<CampaignLayout, "sampleFraction" | "sampleRows">;
+    layout: Omit<CampaignLayout, "sampleFraction" | "sampleRows" | "listedFirst">;
   } {
     if (this.seen !== this.o.customers)
       throw new Error(`campaign cells: ${this.seen} customers added, ${this.o.customers} announced`);
@@ -226,6 +228,7 @@ export class FoodCampaignArtifacts {
   private readonly builder: CampaignCellsBuilder<CampaignRowExtra>;
   private readonly sample: CampaignSampleRow[] = [];
   private readonly fraction: number;
+  private readonly depth: number;
 
   constructor(
     customers: number,
@@ -234,6 +237,7 @@ export class FoodCampaignArtifacts {
     { depth = CAMPAIGN_TABLE_ROWS, exactUpTo = EXACT_UP_TO }: { depth?: number; exactUpTo?: number } = {},
   ) {
     this.builder = new CampaignCellsBuilder({ customers, grid, depth, exactUpTo });
+    this.depth = depth;
     this.fraction = Math.min(1, COMPARE_SAMPLE / customers);
   }
 
@@ -278,12 +282,24 @@ export class FoodCampaignArtifacts {
 
   publish(pub: Pick<Publication, "table" | "json">): CampaignLayout {
     const { cells, individuals, layout } = this.builder.finish();
-    const full: CampaignLayout = { ...layout, sampleFraction: this.fraction, sampleRows: this.sample.length };
-    pub.table(ARTIFACTS.foodCampaignCells, cells);
-    pub.table(
-      ARTIFACTS.foodCampaignRows,
-      individuals.map((c) => ({ row: c.row, ...c.extra })),
+    // The table's rows at the page's default economics come first (what the page shows on opening); the other kept
+    // customers load only when the economics move the table to them.
+    const lambda = orderParameter(CAMPAIGN_SETUP.food.defaults);
+    const byKey = [...individuals].sort(
+      (a, b) =>
+        rankingKey(b.probability, b.value, lambda) - rankingKey(a.probability, a.value, lambda) || a.row - b.row,
     );
+    const first = new Set(byKey.slice(0, this.depth).map((c) => c.row));
+    const full: CampaignLayout = {
+      ...layout,
+      listedFirst: first.size,
+      sampleFraction: this.fraction,
+      sampleRows: this.sample.length,
+    };
+    const rows = (kept: CampaignCustomer<CampaignRowExtra>[]) => kept.map((c) => ({ row: c.row, ...c.extra }));
+    pub.table(ARTIFACTS.foodCampaignCells, cells);
+    pub.table(ARTIFACTS.foodCampaignRows, rows(individuals.filter((c) => first.has(c.row))));
+    pub.table(ARTIFACTS.foodCampaignMoreRows, rows(individuals.filter((c) => !first.has(c.row))));
     pub.table(ARTIFACTS.foodCampaignSample, this.sample);
     pub.json(ARTIFACTS.foodCampaign, full);
     return full;

@@ -121,12 +121,29 @@ export function customerAccess(customers: Table, offers: Table, at: (row: number
   };
 }
 
-/** The customers the build kept individually (food/campaign-rows.arrow), by base row: what the table and cards show. */
-export function listedAccess(rows: Table) {
+/**
+ * The customers the build kept individually (food/campaign-rows.arrow, then -rows-more.arrow), by base row: what the
+ * table and cards show. Tables are concatenated in the order given.
+ */
+export function listedAccess(...tables: Table[]) {
+  const rows = tables.length === 1 ? tables[0] : tables[0].concat(...tables.slice(1));
   const rowColumn = rows.getChild("row")!.toArray() as Int32Array;
   const index = new Map<number, number>(Array.from(rowColumn, (r, i) => [r, i]));
   const access = customerAccess(rows, rows, (row) => index.get(row) ?? -1);
   return { ...access, has: (row: number) => index.has(row) };
+}
+
+/**
+ * Whether a decision's table and cards need kept customers beyond those loaded: the single-customer entries among
+ * its first `TABLE_ROWS` that `has` does not know.
+ */
+export function needsMoreRows(state: CampaignState, entryRow: ArrayLike<number>, has: (row: number) => boolean) {
+  const n = Math.min(TABLE_ROWS, state.chosen.point);
+  for (let i = 0; i < n; i++) {
+    const row = entryRow[state.ranking.order[i]];
+    if (row >= 0 && !has(row)) return true;
+  }
+  return false;
 }
 
 /**

@@ -200,6 +200,7 @@ export const ARTIFACTS = {
       "cells",
       "individual",
       "listed",
+      "listedFirst",
       "exactUpTo",
       "depth",
       "grid",
@@ -218,7 +219,14 @@ export const ARTIFACTS = {
     kind: "arrow",
     path: "food/campaign-rows.arrow",
     columns: CAMPAIGN_ROW_COLUMNS,
-    description: "the customers who can lead the expected-profit ranking under any economics, with drivers and offer",
+    description:
+      "the first 1,000 customers of the expected-profit ranking at the page's default economics, with drivers and offer",
+  } satisfies TableArtifact<typeof CAMPAIGN_ROW_COLUMNS>,
+  foodCampaignMoreRows: {
+    kind: "arrow",
+    path: "food/campaign-rows-more.arrow",
+    columns: CAMPAIGN_ROW_COLUMNS,
+    description: "the other kept customers: loaded when the economics move the targeting table to them",
   } satisfies TableArtifact<typeof CAMPAIGN_ROW_COLUMNS>,
   foodCampaignSample: {
     kind: "arrow",

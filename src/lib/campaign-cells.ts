@@ -31,8 +31,10 @@ export interface CampaignLayout {
   /** cells in food/campaign-cells.arrow, and how many of them are single customers */
   cells: number;
   individual: number;
-  /** customers in food/campaign-rows.arrow: those who can be among the first `depth` of any ranking */
+  /** customers who can be among the first `depth` of any ranking (food/campaign-rows.arrow and -rows-more.arrow) */
   listed: number;
+  /** of them, the first `depth` at the page's default economics (food/campaign-rows.arrow, read on opening) */
+  listedFirst: number;
   /** every customer is its own cell up to this many customers */
   exactUpTo: number;
   /** customers who can be among the first `depth` of any ranking are kept individually */

@@ -51,6 +51,9 @@ export const foodCampaignCells = once(() =>
 export const foodCampaignRows = once(() =>
   readTable(A.foodCampaignRows, FileAttachment("../data/food/campaign-rows.arrow")),
 );
+export const foodCampaignMoreRows = once(() =>
+  readTable(A.foodCampaignMoreRows, FileAttachment("../data/food/campaign-rows-more.arrow")),
+);
 export const foodCampaignSample = once(() =>
   readTable(A.foodCampaignSample, FileAttachment("../data/food/campaign-sample.arrow")),
 );

@@ -118,6 +118,35 @@ describe("food/retention", () => {
       [],
       "no row-level table before the download",
     );
+    assert.deepEqual(
+      data.filter((p) => p.includes("campaign-rows-more")),
+      [],
+      "the default economics' table needs only the first kept customers",
+    );
+  });
+
+  it("loads the other kept customers when the economics move the table to them (one flat value ranks by p)", async () => {
+    await page.getByLabel(/One flat value for everyone/).check();
+    await settled(page);
+    assert.ok(
+      requested.some((p) => p.includes("campaign-rows-more")),
+      "the other kept customers are loaded",
+    );
+    const rows = await page
+      .locator("#target-list table tbody tr")
+      .evaluateAll((trs) => trs.slice(0, 12).map((tr) => Array.from(tr.children, (td) => td.textContent ?? "")));
+    assert.ok(rows.length >= 12, `${rows.length} table rows`);
+    // under one flat value the ranking is by churn probability: the table's first rows descend in probability
+    // cells: the table's row-header cell, rank, customer, probability, …
+    const probability = rows.map((r) => Number.parseFloat(r[3]));
+    for (let i = 1; i < probability.length; i++)
+      assert.ok(probability[i] <= probability[i - 1], `row ${i + 1}: ${probability[i]} after ${probability[i - 1]}`);
+    assert.ok(
+      rows.every((r) => /^FD\d+/.test(r[2])),
+      `every row names its customer: ${rows.map((r) => r[2]).join(" ")}`,
+    );
+    await page.getByLabel(/Each customer's own value/).check();
+    await settled(page);
   });
 
   it("keeps the economics, the curve, the chosen policy and the matrix on one screen at 1440 px", async () => {

@@ -101,7 +101,7 @@ describe("campaign cells", () => {
       base.length,
     );
     assert.ok(layout.grid && layout.individual > 0 && layout.cells < base.length / 5, JSON.stringify(layout));
-    const full = { ...layout, sampleFraction: 1, sampleRows: 0 } satisfies CampaignLayout;
+    const full = { ...layout, listedFirst: 0, sampleFraction: 1, sampleRows: 0 } satisfies CampaignLayout;
     const cellOf = rowCells(full, columnsOf(cells));
     const sums = cells.map(() => ({ n: 0, p: 0, pv: 0, y: 0, yv: 0 }));
     for (const c of base) {
