@@ -15,6 +15,7 @@ import { foodStage } from "./food/stage.js";
 import { generateMessages, providerIdentity, readEnv, resolveProvider, type Message } from "./llm/index.js";
 import { cachedModel } from "./model-cache.js";
 import { Publication, refuseOut } from "./publish.js";
+import { customerDetailRows, customerIndexRows } from "./telco/customer-pages.js";
 import { driversOf, messageRows, publishedMetrics, shapRows, withScores } from "./scores.js";
 import { enrichTelco, telcoGroundTruth } from "./telco/enrich.js";
 import { readTelco } from "./telco/ingest.js";
@@ -93,8 +94,14 @@ async function telcoStage(options: RunOptions, pub: Publication, log: (line: str
   const { messages, summary } = await generateMessages("nudge", nudgeItems.items, { log });
   log(`telco: nudges ${JSON.stringify(summary.bySource)}`);
   publishModel(pub, "telco", model, log);
-  pub.table(ARTIFACTS.telcoCustomers, withScores(model, rows) satisfies TelcoCustomerRow[]);
-  pub.table(ARTIFACTS.telcoNudges, nudgeRows(model.ids, messages));
+  const customers = withScores(model, rows) satisfies TelcoCustomerRow[];
+  const nudges = nudgeRows(model.ids, messages);
+  pub.table(ARTIFACTS.telcoCustomers, customers);
+  pub.table(ARTIFACTS.telcoNudges, nudges);
+  // The customer page's own files: the finder's index and each customer in full, sharded by ID.
+  pub.table(ARTIFACTS.telcoCustomerIndex, customerIndexRows(customers));
+  const detail = customerDetailRows(customers, shapRows(model), nudges, model.shap.groups);
+  pub.shards(ARTIFACTS.telcoCustomerDetail, detail.rows, detail.shapColumns);
   pub.json(ARTIFACTS.telcoAbTruth, telcoGroundTruth(rows));
   pub.json(ARTIFACTS.telcoSummary, telcoSummary(rows, model.probability));
   return { rows: rows.length, sha256: telco.sha256, source: telco.source, nudges: summary.bySource };

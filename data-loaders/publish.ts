@@ -15,14 +15,18 @@ import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, utimes } from 
 import { dirname, join } from "node:path";
 import {
   ARTIFACTS,
+  artifactPaths,
   jsonProblems,
+  shardArtifact,
   type ArtifactName,
   type ColumnList,
   type JsonArtifact,
   type Manifest,
   type RowOf,
+  type ShardedTableArtifact,
   type TableArtifact,
 } from "../src/lib/artifacts.js";
+import { shardOf } from "../src/lib/customer-shards.js";
 import { ArrowStreamEncoder, rowsToArrowIPC, type ArrowColumns } from "./arrow.js";
 import { writeFileAtomic } from "./util/atomic-write.js";
 
@@ -197,6 +201,22 @@ export class Publication {
     }
   }
 
+  /**
+   * A declared sharded table: each row goes to the shard of its `customer_id` (src/lib/customer-shards.ts), in the
+   * order given; every shard is written, an empty one as a table with no rows.
+   */
+  shards<C extends ColumnList>(
+    artifact: ShardedTableArtifact<C>,
+    rows: readonly (RowOf<C> & { customer_id: string })[],
+    perFeature: readonly string[] = [],
+  ): void {
+    const parts: RowOf<C>[][] = Array.from({ length: artifact.shards }, () => []);
+    for (const row of rows) parts[shardOf(row.customer_id, artifact.shards)].push(row);
+    parts.forEach((part, i) => {
+      this.table(shardArtifact(artifact, i), part, perFeature);
+    });
+  }
+
   /** A declared JSON file; its required keys are checked. */
   json<T>(artifact: JsonArtifact<T>, value: T): void {
     const problems = jsonProblems(artifact, value);
@@ -244,11 +264,11 @@ export class Publication {
 
   /** Every declared artifact but the manifest must have been staged, and nothing undeclared. */
   private checkComplete(): void {
-    const declared = new Set(Object.values(ARTIFACTS).map((a) => a.path));
+    const declared = new Set(Object.values(ARTIFACTS).flatMap(artifactPaths));
     const has = (path: string) => this.files.has(path) || this.onDisk.has(path);
     for (const name of Object.keys(ARTIFACTS) as ArtifactName[]) {
-      const { path } = ARTIFACTS[name];
-      if (path !== MANIFEST && !has(path)) throw new Error(`artifact ${name} (${path}) was not produced`);
+      for (const path of artifactPaths(ARTIFACTS[name]))
+        if (path !== MANIFEST && !has(path)) throw new Error(`artifact ${name} (${path}) was not produced`);
     }
     for (const path of [...this.files.keys(), ...this.onDisk.keys()])
       if (!declared.has(path)) throw new Error(`${path} is not a declared artifact`);

@@ -12,6 +12,7 @@ import type { FoodTruth } from "../../data-loaders/food/truth.js";
 import type { TelcoGroundTruth } from "../../data-loaders/telco/enrich.js";
 import { type ArrowType, type Column, FOOD_COLUMNS, SCORE_COLUMNS, TELCO_COLUMNS } from "./columns.js";
 import type { TreesJson } from "./treeshap.js";
+import { shardFile } from "./customer-shards.js";
 
 /** An ordered column list: [name, Arrow type]. */
 export type ColumnList = readonly (readonly [string, ArrowType])[];
@@ -31,6 +32,21 @@ export interface TableArtifact<C extends ColumnList = ColumnList> {
   kind: "arrow";
   /** path under src/data/ (FileAttachment("../data/<path>") from a page one level down) */
   path: string;
+  columns: C;
+  /** extra float64 columns whose names come from the model (one per feature), after `columns` */
+  perFeature?: "float64";
+  description: string;
+}
+/**
+ * A table split into `shards` files, `<path>/00.arrow` … (src/lib/customer-shards.ts: a customer's file is a stable
+ * hash of their ID), so a page that shows one customer downloads one file. Each file is a table of the declared
+ * columns; `shardArtifact` gives one file's declaration.
+ */
+export interface ShardedTableArtifact<C extends ColumnList = ColumnList> {
+  kind: "arrow-shards";
+  /** folder under src/data/ */
+  path: string;
+  shards: number;
   columns: C;
   /** extra float64 columns whose names come from the model (one per feature), after `columns` */
   perFeature?: "float64";
@@ -108,6 +124,52 @@ const CAMPAIGN_SAMPLE_COLUMNS = [
   ["churned", "float64"],
 ] as const satisfies ColumnList;
 
+/** Columns renamed with a prefix, keeping their literal types for RowOf ("text" → "nudge_text"). */
+function prefixed<const P extends string, const C extends ColumnList>(
+  prefix: P,
+  columns: C,
+): { readonly [K in keyof C]: readonly [`${P}${C[K][0]}`, C[K][1]] } {
+  return columns.map(([name, type]) => [`${prefix}${name}`, type] as const) as never;
+}
+
+/** What the customer finder shows and searches (one row per Telco customer): the ID, the segment, the score. */
+export const CUSTOMER_INDEX_COLUMNS = [
+  ["customer_id", "utf8"],
+  ["persona", "utf8"],
+  ["contract", "utf8"],
+  ["tenure", "int32"],
+  ["monthly_charges", "float64"],
+  ["oof_probability", "float64"],
+  ["ab_variant", "utf8"],
+] as const satisfies ColumnList;
+
+/**
+ * The prefix of the SHAP columns in the customer detail files (`shap_tenure`, …: one per source feature, in probability
+ * terms as in shap.arrow), named apart from the customer's own columns of the same feature.
+ */
+export const DETAIL_SHAP_PREFIX = "shap_";
+/**
+ * One Telco customer in full for the customer page: the customers.arrow row, the expected further months if kept
+ * (src/lib/remaining-value.ts, fitted on the whole base at build time), the nudge (nudges.arrow's columns but the ID,
+ * prefixed `nudge_`) and, after these, the SHAP values (DETAIL_SHAP_PREFIX).
+ */
+const detailColumns = [
+  ...telcoTable,
+  ["remaining_months", "float64"],
+  ...prefixed("nudge_", NUDGE_COLUMNS.slice(1) as unknown as NudgeColumnsButId),
+] as const;
+type NudgeColumnsButId = typeof NUDGE_COLUMNS extends readonly [unknown, ...infer Rest extends ColumnList]
+  ? Rest
+  : never;
+
+/**
+ * Shards of the customer detail: 64 files of 92–135 customers (7,043 Telco customers), about 45 KB each as NGINX sends
+ * them (gzip; the whole detail is 2.3 MB). Opening a customer downloads the index and one shard. Fewer shards make the
+ * file opened larger (32: about 84 KB); more add files and per-file overhead (each file repeats the 75-column schema,
+ * about 9 KB before compression) for less gain (128: about 24 KB each, 3.0 MB in all against 2.8 MB at 64).
+ */
+export const TELCO_DETAIL_SHARDS = 64;
+
 /**
  * Metrics as published: wall-clock figures are logged, never stored (same inputs → same bytes). `scale` is present
  * only for a food base larger than the model-selection sample (models/pipeline.ts ScaleReport).
@@ -175,6 +237,21 @@ export const ARTIFACTS = {
     columns: NUDGE_COLUMNS,
     description: "one retention nudge per Telco customer, with provenance, the facts it names and why",
   } satisfies TableArtifact<typeof NUDGE_COLUMNS>,
+  telcoCustomerIndex: {
+    kind: "arrow",
+    path: "telco/customer-index.arrow",
+    columns: CUSTOMER_INDEX_COLUMNS,
+    description: "what the customer finder shows and searches, one row per Telco customer",
+  } satisfies TableArtifact<typeof CUSTOMER_INDEX_COLUMNS>,
+  telcoCustomerDetail: {
+    kind: "arrow-shards",
+    path: "telco/customer-detail",
+    shards: TELCO_DETAIL_SHARDS,
+    columns: detailColumns,
+    perFeature: "float64",
+    description:
+      "one Telco customer in full (row, value if kept, nudge, SHAP) for the customer page, sharded by a hash of the ID",
+  } satisfies ShardedTableArtifact<typeof detailColumns>,
   telcoMetrics: metricsArtifact("telco"),
   telcoTrees: treesArtifact("telco"),
   telcoOnnx: { kind: "binary", path: "telco/model.onnx", description: "the Telco model for onnxruntime-web" },
@@ -267,6 +344,25 @@ export type NudgeRow = RowOf<typeof NUDGE_COLUMNS>;
 export type CampaignCellRow = RowOf<typeof CAMPAIGN_CELL_COLUMNS>;
 export type CampaignRowRow = RowOf<typeof CAMPAIGN_ROW_COLUMNS>;
 export type CampaignSampleRow = RowOf<typeof CAMPAIGN_SAMPLE_COLUMNS>;
+export type CustomerIndexRow = RowOf<typeof CUSTOMER_INDEX_COLUMNS>;
+export type CustomerDetailRow = RowOf<typeof detailColumns>;
+
+/** One shard's file of a sharded table, declared as a table of its own. */
+export function shardArtifact<C extends ColumnList>(
+  artifact: ShardedTableArtifact<C>,
+  shard: number,
+): TableArtifact<C> {
+  if (!(Number.isInteger(shard) && shard >= 0 && shard < artifact.shards))
+    throw new Error(`${artifact.path}: no shard ${shard} (0 to ${artifact.shards - 1})`);
+  const { columns, perFeature, description } = artifact;
+  return { kind: "arrow", path: `${artifact.path}/${shardFile(shard)}`, columns, perFeature, description };
+}
+
+/** The files an artifact is published as: its path, or for a sharded table one path per shard. */
+export function artifactPaths(artifact: { kind: string; path: string; shards?: number }): string[] {
+  if (artifact.kind !== "arrow-shards") return [artifact.path];
+  return Array.from({ length: artifact.shards ?? 0 }, (_, i) => `${artifact.path}/${shardFile(i)}`);
+}
 
 /**
  * Checks a table's schema against its declaration: every declared column present with its type, in order, and for a

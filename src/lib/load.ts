@@ -7,8 +7,16 @@
  */
 import { FileAttachment, resize, type FileAttachmentHandle } from "observablehq:stdlib";
 import { tableFromIPC, type Table } from "npm:apache-arrow";
-import { ARTIFACTS, jsonProblems, schemaProblems, type JsonArtifact, type TableArtifact } from "./artifacts.js";
+import {
+  ARTIFACTS,
+  jsonProblems,
+  schemaProblems,
+  shardArtifact,
+  type JsonArtifact,
+  type TableArtifact,
+} from "./artifacts.js";
 import { CAMPAIGN_SETUP, campaignData, foodCellData, telcoValueModel, type CampaignDataset } from "./campaign-data.js";
+import { DETAIL_SHARD_FILES } from "./customer-detail-files.js";
 
 /** A lazily started load that is shared by every caller and retried after a failure. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -42,6 +50,18 @@ const A = ARTIFACTS;
 export const telcoCustomers = once(() => readTable(A.telcoCustomers, FileAttachment("../data/telco/customers.arrow")));
 export const telcoShap = once(() => readTable(A.telcoShap, FileAttachment("../data/telco/shap.arrow")));
 export const telcoNudges = once(() => readTable(A.telcoNudges, FileAttachment("../data/telco/nudges.arrow")));
+export const telcoCustomerIndex = once(() =>
+  readTable(A.telcoCustomerIndex, FileAttachment("../data/telco/customer-index.arrow")),
+);
+const detailShards = DETAIL_SHARD_FILES.map((file, i) =>
+  once(() => readTable(shardArtifact(A.telcoCustomerDetail, i), file())),
+);
+/** One shard of the Telco customer detail (src/lib/customer-shards.ts says which holds a customer). */
+export function telcoCustomerDetail(shard: number): Promise<Table> {
+  const load = detailShards[shard];
+  if (!load) throw new Error(`no customer detail shard ${shard} (0 to ${detailShards.length - 1})`);
+  return load();
+}
 export const foodCustomers = once(() => readTable(A.foodCustomers, FileAttachment("../data/food/customers.arrow")));
 export const foodOffers = once(() => readTable(A.foodOffers, FileAttachment("../data/food/offers.arrow")));
 export const foodCampaignLayout = once(() => readJson(A.foodCampaign, FileAttachment("../data/food/campaign.json")));
