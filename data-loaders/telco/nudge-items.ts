@@ -8,10 +8,10 @@
 import type { ModelArtifacts } from "../../models/pipeline.js";
 import { searchCounterfactual, type Counterfactual } from "../../src/lib/counterfactual.js";
 import { OPERATING_THRESHOLD } from "../../src/lib/decision.js";
-import { encodeRow, TELCO_SPEC, type RawRow } from "../../src/lib/features.js";
+import { TELCO_SPEC, type RawRow } from "../../src/lib/features.js";
 import { riskTier } from "../../src/lib/tiers.js";
-import { predictMargin, prepareTrees } from "../../src/lib/treeshap.js";
-import { modelInputs } from "../../src/lib/whatif.js";
+import { prepareTrees } from "../../src/lib/treeshap.js";
+import { modelInputs, treeScorer as scoreWithTrees } from "../../src/lib/whatif.js";
 import { actionOf } from "../llm/nudge-facts.js";
 import type { Driver, NudgeFacts } from "../llm/types.js";
 import type { EnrichedTelcoRecord } from "./enrich.js";
@@ -20,16 +20,8 @@ import type { EnrichedTelcoRecord } from "./enrich.js";
 export const BUILD_MAX_CHANGES = 2;
 
 /** Calibrated probabilities of rows from the model's own trees (what model.onnx computes). */
-export function treeScorer(model: Pick<ModelArtifacts, "trees">): (rows: RawRow[]) => Float64Array {
-  const ensemble = prepareTrees(model.trees);
-  const { a, b } = model.trees.platt;
-  const width = ensemble.nFeatures;
-  const x = new Float32Array(width);
-  return (rows) =>
-    Float64Array.from(rows, (row) => {
-      encodeRow(TELCO_SPEC, row, x);
-      return 1 / (1 + Math.exp(-(a * predictMargin(ensemble, x) + b)));
-    });
+export function treeScorer(model: Pick<ModelArtifacts, "trees">): (rows: readonly RawRow[]) => Float64Array {
+  return scoreWithTrees({ ensemble: prepareTrees(model.trees), platt: model.trees.platt, spec: TELCO_SPEC });
 }
 
 export interface NudgeItemsResult {

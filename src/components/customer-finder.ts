@@ -50,6 +50,8 @@ export function idSearch(
 export type Status =
   | { kind: "none" }
   | { kind: "unknown"; id: string; total: number }
+  | { kind: "loading"; id: string }
+  | { kind: "error"; id: string; message: string }
   | { kind: "customer"; id: string; summary: string };
 
 /**
@@ -58,7 +60,8 @@ export type Status =
  */
 export function showStatus(region: HTMLElement, status: Status, { onExample }: { onExample: () => void }): void {
   region.dataset.state = status.kind;
-  region.classList.toggle("rl-message-warning", status.kind === "unknown");
+  region.classList.toggle("rl-message-warning", status.kind === "unknown" || status.kind === "error");
+  region.classList.toggle("rl-message-loading", status.kind === "loading");
   if (status.kind === "none") {
     const example = el("button", { type: "button", class: "rl-button" }, "Open an example customer (7590-VHVEG)");
     example.addEventListener("click", onExample);
@@ -70,6 +73,12 @@ export function showStatus(region: HTMLElement, status: Status, { onExample }: {
     region.replaceChildren(
       `No customer with ID “${status.id}” in the Telco data (${status.total.toLocaleString("en-US")} customers). ` +
         "Check the ID, or pick a row in the table below.",
+    );
+  } else if (status.kind === "loading") {
+    region.replaceChildren(`Loading customer ${status.id}…`);
+  } else if (status.kind === "error") {
+    region.replaceChildren(
+      `Customer ${status.id} could not be loaded: ${status.message}. Reload the page to try again.`,
     );
   } else {
     const link = el("a", { href: "#customer-heading" }, `Customer ${status.id}`);

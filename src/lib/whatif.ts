@@ -15,7 +15,7 @@ import {
 } from "./features.js";
 import { columnsOf, labelOf } from "./columns.js";
 import { groupedProbabilityShap, type PlattParams } from "./shap-display.js";
-import { treeShap, type PreparedEnsemble } from "./treeshap.js";
+import { predictMargin, treeShap, type PreparedEnsemble } from "./treeshap.js";
 
 /** The label of a Telco source feature, from the column table ("Monthly charges"). */
 export const featureLabel = (name: string): string => labelOf("telco", name);
@@ -188,6 +188,21 @@ export function explainEncoded(explainer: Explainer, x: Float32Array): Explanati
   const phi = treeShap(explainer.ensemble, x);
   const shap = groupedProbabilityShap(phi, explainer.platt, layout.groupIndex, layout.groups.length);
   return { base: shap.base, probability: shap.probability, features: layout.groups, values: Array.from(shap.values) };
+}
+
+/**
+ * Calibrated probabilities of rows from the trees, σ(a · margin + b): what model.onnx computes, without ONNX Runtime
+ * (the counterfactual search's scorer, on the page and at build time).
+ */
+export function treeScorer(explainer: Explainer): (rows: readonly RawRow[]) => Float64Array {
+  const { ensemble, platt } = explainer;
+  const spec = explainer.spec ?? TELCO_SPEC;
+  const x = new Float32Array(ensemble.nFeatures);
+  return (rows) =>
+    Float64Array.from(rows, (row) => {
+      encodeRow(spec, row, x);
+      return 1 / (1 + Math.exp(-(platt.a * predictMargin(ensemble, x) + platt.b)));
+    });
 }
 
 /**

@@ -291,9 +291,9 @@ describe("downloads on every chart", () => {
       const query = path === "/telco/customer" ? `?customer=${CUSTOMER}` : "";
       const res = await page.goto(new URL(path.slice(1) + query, site.url).href, { waitUntil: "networkidle" });
       assert.equal(res?.status(), 200);
-      // The what-if panel renders its chart once ONNX Runtime has loaded; leaving before would abort the .wasm.
+      // The what-if panel draws its chart once the trees have loaded.
       if (path === "/telco/customer")
-        await page.locator("#whatif-result [data-onnx-probability]").waitFor({ timeout: 60_000 });
+        await page.locator("#whatif-result [data-probability][data-changed]").waitFor({ timeout: 60_000 });
 
       const state = await settle(page, path, MIN_CHARTS[path] ?? 0);
       assert.deepEqual(state.problems, [], `${path}: ${state.charts} charts`);

@@ -93,10 +93,10 @@ describe("embeds", () => {
         await page.locator(`${selector} .rl-chart[data-summary]`).first().waitFor({ timeout: 60_000 });
         out[view] = await summary(page, selector);
       }
-      // Leave the customer page only once ONNX Runtime has loaded (what-if scored): leaving mid-download
-      // aborts the .wasm request, which the watcher rightly counts as a failed request.
+      // Leave the customer page only once the what-if is scored (its trees loaded): leaving mid-download aborts
+      // the request, which the watcher rightly counts as a failed request.
       if (path.startsWith("telco/customer"))
-        await page.locator("#whatif-result [data-onnx-probability]").waitFor({ timeout: 60_000 });
+        await page.locator("#whatif-result [data-probability][data-changed]").waitFor({ timeout: 60_000 });
     };
     await visit("./", [["risk-distribution", "#risk-telco"]]);
     await visit("models", [["global-shap", "#global-shap"]]);

@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { tableFromIPC, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
 import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, TELCO_DETAIL_SHARDS } from "../../src/lib/artifacts.js";
+import { shardOf } from "../../src/lib/customer-shards.js";
 import { assertBuilt, DIST, launchBrowser, startSite, watchPage, type PageWatch, type Site } from "./harness.js";
 
 const dist = assertBuilt(DIST);
@@ -60,9 +62,14 @@ async function builtArrow(folder: string, name: string, page: string): Promise<{
 }
 
 /** The Arrow stream with one row's string columns replaced; every other row and column as built. */
-function withRow(bytes: Uint8Array, id: string, values: Record<string, string>): Uint8Array {
+function withRow(
+  bytes: Uint8Array,
+  id: string,
+  values: Record<string, string>,
+  { idColumn = "id", textColumn = "text" } = {},
+): Uint8Array {
   let table = tableFromIPC(bytes);
-  const row = Array.from(table.getChild("id")!, String).indexOf(id);
+  const row = Array.from(table.getChild(idColumn)!, String).indexOf(id);
   assert.ok(row >= 0, `${id} has a message in the built file`);
   for (const [column, value] of Object.entries(values)) {
     const strings = Array.from(table.getChild(column)!, String);
@@ -72,7 +79,7 @@ function withRow(bytes: Uint8Array, id: string, values: Record<string, string>):
   const out = tableToIPC(table, "stream");
   const check = tableFromIPC(out);
   assert.equal(check.numRows, tableFromIPC(bytes).numRows);
-  assert.equal(check.get(row)!.text, values.text);
+  assert.equal(check.get(row)![textColumn], values[textColumn]);
   return out;
 }
 
@@ -133,16 +140,24 @@ async function quote(page: Page, selector: string) {
 
 describe("a hostile LLM message is displayed as inert text", () => {
   it("Telco customer page: the nudge and its provenance", async () => {
-    const file = await builtArrow("data/telco", "nudges", "telco/customer");
-    const hostile = withRow(file.bytes, TELCO_CUSTOMER, { text: HOSTILE_TEXT, model: HOSTILE_MODEL });
+    // The page reads the customer's nudge from their detail shard (nudges.arrow's columns, prefixed nudge_).
+    const shard = String(shardOf(TELCO_CUSTOMER, TELCO_DETAIL_SHARDS)).padStart(2, "0");
+    const file = await builtArrow(`data/${ARTIFACTS.telcoCustomerDetail.path}`, shard, "telco/customer");
+    const hostile = withRow(
+      file.bytes,
+      TELCO_CUSTOMER,
+      { nudge_text: HOSTILE_TEXT, nudge_model: HOSTILE_MODEL },
+      { idColumn: "customer_id", textColumn: "nudge_text" },
+    );
     const { page, watch } = await open();
     const served = await intercept(page, file, hostile);
     await page.goto(new URL(`telco/customer?customer=${TELCO_CUSTOMER}`, site.url).href);
     await page.locator("#customer-heading", { hasText: TELCO_CUSTOMER }).waitFor();
     const nudge = page.locator("#customer-nudge .rl-nudge");
     await nudge.locator("blockquote").waitFor();
-    // Let the page finish (ONNX Runtime's what-if score) so any deferred handler would have run.
-    await page.locator("#whatif-result [data-onnx-probability]").waitFor({ timeout: 30_000 });
+    // Let the page finish (the what-if scored, the offers searched) so any deferred handler would have run.
+    await page.locator("#whatif-result [data-probability][data-changed]").waitFor({ timeout: 30_000 });
+    await page.locator("#keep .rl-keep").waitFor({ timeout: 30_000 });
     await page.waitForLoadState("networkidle");
 
     assert.deepEqual(served.errors, []);
