@@ -1,32 +1,46 @@
 /**
  * "What would keep this customer?" over the whole Telco base, with the browser's own code: the counterfactual search
- * (src/lib/counterfactual.ts, up to four changes) scored by onnxruntime-web (WASM, one thread) on model.onnx, for
- * every customer the final model scores at or above the 50% operating threshold. Reports the share for whom an offer
- * exists, the number of changes it takes, its cost, and the time per search. A benchmark, not a test.
+ * (src/lib/counterfactual.ts, up to four changes) scored by the model's trees in TypeScript as the customer page does
+ * (`--scorer trees`, the default), or by onnxruntime-web (WASM, one thread) on model.onnx (`--scorer onnx`), for every
+ * customer the final model scores at or above the 50% operating threshold. Reports the share for whom an offer exists,
+ * the number of changes it takes, its cost, and the time per search. A benchmark, not a test.
  *
- *   npx tsx scripts/bench-counterfactual.ts     (reads the artifacts the pipeline published into src/data/)
+ *   npx tsx scripts/bench-counterfactual.ts [--scorer trees|onnx]    (reads what the pipeline published into src/data/)
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { tableFromIPC } from "apache-arrow";
 import { ROOT } from "../data-loaders/model-cache.js";
 import { searchCounterfactual } from "../src/lib/counterfactual.js";
 import { OPERATING_THRESHOLD } from "../src/lib/decision.js";
 import { encodeRows, featureLayout, TELCO_SPEC } from "../src/lib/features.js";
 import { createOnnxScorer } from "../src/lib/onnx-scorer.js";
-import { modelInputs } from "../src/lib/whatif.js";
+import type { TreesJson } from "../src/lib/treeshap.js";
+import { modelInputs, treeScorer } from "../src/lib/whatif.js";
+import { explainerOf } from "../src/telco/customer.js";
+
+const { values: args } = parseArgs({ options: { scorer: { type: "string", default: "trees" } } });
+if (args.scorer !== "trees" && args.scorer !== "onnx")
+  throw new Error(`--scorer ${args.scorer}: expected trees or onnx`);
 
 const run = join(ROOT, "src", "data");
 const customers = tableFromIPC(await readFile(join(run, "telco", "customers.arrow")))
   .toArray()
   .map((r) => r.toJSON() as Record<string, unknown>);
-const wasmBinary = await readFile(join(ROOT, "node_modules", "onnxruntime-web", "dist", "ort-wasm-simd-threaded.wasm"));
-const scorer = await createOnnxScorer(
-  await readFile(join(run, "telco", "model.onnx")),
-  featureLayout(TELCO_SPEC).names.length,
-  { wasmBinary },
+const onnx =
+  args.scorer === "onnx"
+    ? await createOnnxScorer(await readFile(join(run, "telco", "model.onnx")), featureLayout(TELCO_SPEC).names.length, {
+        wasmBinary: await readFile(
+          join(ROOT, "node_modules", "onnxruntime-web", "dist", "ort-wasm-simd-threaded.wasm"),
+        ),
+      })
+    : null;
+const trees = treeScorer(
+  explainerOf(JSON.parse(await readFile(join(run, "telco", "trees.json"), "utf8")) as TreesJson),
 );
-const score = (rows: Record<string, unknown>[]) => scorer.score(encodeRows(TELCO_SPEC, rows).data);
+const score = (rows: Record<string, unknown>[]) =>
+  onnx ? onnx.score(encodeRows(TELCO_SPEC, rows).data) : trees(rows as never);
 
 const above = customers.filter((c) => Number(c.probability) >= OPERATING_THRESHOLD);
 const sizes: number[] = [];
@@ -59,6 +73,6 @@ console.log(`changes needed: median ${median(sizes)}; 1: ${count(1)}, 2: ${count
 console.log(`cheapest smallest offer: median $${median(costs)}; a cheaper one with one more change for ${cheaper}`);
 console.log(`features in the cheapest smallest offers: ${JSON.stringify(Object.fromEntries(byFeature))}`);
 console.log(
-  `search time per customer (ONNX batch of every combination): median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+  `search time per customer (${args.scorer === "onnx" ? "ONNX" : "trees in TypeScript"}, every combination in one batch): median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
 );
-await scorer.release();
+await onnx?.release();

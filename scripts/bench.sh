@@ -3,7 +3,7 @@
 #   npm run bench
 # 0. build times: cold, nothing changed, after a page, component or label edit (scripts/bench-build.ts),
 # 1. the Retention page's slider arithmetic in Node (scripts/bench-profit.ts),
-# 2. one what-if update of the customer page in Node: ONNX Runtime + TreeSHAP (scripts/bench-whatif.ts),
+# 2. one what-if update of the customer page in Node: TreeSHAP, and its agreement with ONNX (scripts/bench-whatif.ts),
 # 2b. "What would keep this customer?" over every high-risk Telco customer (scripts/bench-counterfactual.ts),
 # 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists,
 # 4. the pipeline, cold, per stage (time, peak memory) at 20,000 and 1,000,000 customers (scripts/bench-pipeline.ts;
@@ -20,7 +20,7 @@ say "profit arithmetic (Node)"
 npx tsx scripts/bench-profit.ts
 say "what-if update (Node)"
 npx tsx scripts/bench-whatif.ts
-say "counterfactual search over the high-risk Telco customers (Node, ONNX Runtime)"
+say "counterfactual search over the high-risk Telco customers (Node, the trees in TypeScript as the page scores)"
 npx tsx scripts/bench-counterfactual.ts
 if [ -f scripts/bench-retention-browser.ts ] && [ -f dist/index.html ]; then
   say "Retention page in Chromium (dist/)"

@@ -8,7 +8,14 @@
 import type { Table } from "npm:apache-arrow";
 import type { Status, TableRow } from "../components/customer-finder.js";
 import { behaviourFields, subscriptionFields, tierLabel } from "../components/customer-profile.js";
-import { DETAIL_SHAP_PREFIX, TELCO_DETAIL_SHARDS, type Manifest, type PublishedMetrics } from "../lib/artifacts.js";
+import {
+  ARTIFACTS,
+  CUSTOMER_INDEX_COLUMNS,
+  DETAIL_SHAP_PREFIX,
+  TELCO_DETAIL_SHARDS,
+  type Manifest,
+  type PublishedMetrics,
+} from "../lib/artifacts.js";
 import { audit } from "../lib/audit.js";
 import { searchCounterfactual, type Counterfactual } from "../lib/counterfactual.js";
 import { shardOf } from "../lib/customer-shards.js";
@@ -65,9 +72,21 @@ export interface CustomerDetail {
 type RecordTable = Pick<Table, "toArray">;
 const records = (table: RecordTable) => table.toArray().map((r) => (r as { toJSON(): object }).toJSON());
 
-/** The finder's index: its rows in published order, the IDs, the personas, and a lookup by ID. */
-export function customerIndex(table: RecordTable) {
-  const rows = records(table) as IndexRow[];
+/**
+ * The finder's index: its rows in published order, the IDs, the personas, and a lookup by ID. Read column by column
+ * (7,043 rows: several times faster than Arrow's row objects, on the page's first view).
+ */
+export function customerIndex(table: Pick<Table, "getChild" | "numRows">) {
+  const columns = CUSTOMER_INDEX_COLUMNS.map(([name]) => {
+    const column = table.getChild(name);
+    if (!column) throw new Error(`${ARTIFACTS.telcoCustomerIndex.path}: column ${name} is missing`);
+    return [name, Array.from(column as Iterable<unknown>)] as const;
+  });
+  const rows = Array.from({ length: table.numRows }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    for (const [name, values] of columns) row[name] = values[i];
+    return row as unknown as IndexRow;
+  });
   const byId = new Map(rows.map((r) => [r.customer_id, r]));
   return {
     rows,
@@ -266,14 +285,27 @@ export function scenarioSummary(customer: Customer, scenario: Scenario): string 
 
 /**
  * "What would keep this customer?": every combination of actionable offers scored by the same trees as the what-if
- * (σ(a · margin + b), what model.onnx computes), no ONNX Runtime needed.
+ * (σ(a · margin + b), what model.onnx computes), no ONNX Runtime needed. Scored `chunk` rows at a time, handing the
+ * main thread back between chunks, so the page stays responsive while up to a few hundred combinations are scored.
  */
 export function keepCustomer(
   customer: Customer,
   explainer: Explainer,
-  threshold = OPERATING_THRESHOLD,
+  { threshold = OPERATING_THRESHOLD, chunk = 32 } = {},
 ): Promise<Counterfactual> {
-  return searchCounterfactual(modelInputs(customer), treeScorer(explainer), { threshold });
+  const score = treeScorer(explainer);
+  return searchCounterfactual(
+    modelInputs(customer),
+    async (rows) => {
+      const out = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i += chunk) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        out.set(score(rows.slice(i, i + chunk)), i);
+      }
+      return out;
+    },
+    { threshold },
+  );
 }
 
 const GROUPS = featureLayout(TELCO_SPEC).groups;

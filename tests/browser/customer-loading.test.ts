@@ -2,14 +2,15 @@
  * What the customer page downloads and says while it loads, in Chromium against the production build served by nginx:
  * a customer's first view needs the finder's index and that customer's detail shard only (no whole-base table, no
  * ONNX Runtime); the one status says "Loading customer …" while the shard is on its way and names the failure if it
- * never comes; ONNX Runtime is fetched only when the user asks for the check, with a loading state. Needs $DIST built.
+ * never comes; a what-if edit reaches the audit trail; ONNX Runtime is fetched only when the user asks for the check,
+ * with a loading state. Needs $DIST built.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Browser, Page, Route } from "playwright-core";
 import { ARTIFACTS, TELCO_DETAIL_SHARDS } from "../../src/lib/artifacts.js";
 import { shardFile, shardOf } from "../../src/lib/customer-shards.js";
-import { assertBuilt, DIST, type Site, watchPage, withSiteAndBrowser } from "./harness.js";
+import { assertBuilt, DIST, readAuditRecords, type Site, watchPage, withSiteAndBrowser } from "./harness.js";
 
 assertBuilt(DIST);
 let site: Site;
@@ -34,6 +35,15 @@ function requested(page: Page): Promise<string[]> {
       .filter((p) => p.includes("/_file/data/") || /onnxruntime|ort-wasm/.test(p))
       .map((p) => p.replace(/^.*\/_file\/data\//, "").replace(/\.[0-9a-f]{8}\./, ".")),
   );
+}
+
+/** Waits (up to 10 s) until `check` holds: records the page sends by itself arrive a second after the edit. */
+async function expect(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`${what}: not there after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 describe("customer page loading", () => {
@@ -106,6 +116,28 @@ describe("customer page loading", () => {
     assert.ok(problems.length >= 1, "the refused request is seen");
     const refused = new RegExp(`${shardPath(MONTHLY).replace(/\.arrow$/, "")}.*: 503|status of 503`);
     for (const p of problems) assert.match(p, refused);
+    await page.close();
+  });
+
+  it("an edit in the what-if is recorded in the audit trail once, with the score the page shows", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const watch = await watchPage(page);
+    const customer = "5575-GNVDE";
+    await page.goto(new URL(`telco/customer?id=${customer}`, site.url).href);
+    await page.locator('#whatif-result [data-probability][data-changed=""]').waitFor();
+    await page.getByLabel("Tenure (months)").fill("40");
+    const panel = page.locator('#whatif-result [data-probability][data-changed="tenure,total_charges"]');
+    await panel.waitFor();
+    const shown = Number(await panel.getAttribute("data-probability"));
+    const runs = async () =>
+      (await readAuditRecords(site.auditDir)).filter(
+        (r) => r.event === "whatif_run" && (r.detail as { customer?: string }).customer === customer,
+      );
+    await expect(async () => (await runs()).length === 1, "the whatif_run record");
+    const [run] = await runs();
+    assert.equal((run.detail as { tenure: number }).tenure, 40);
+    assert.equal((run.detail as { churn_after: number }).churn_after, shown);
+    assert.deepEqual(watch.problems(), []);
     await page.close();
   });
 

@@ -242,6 +242,9 @@ describe("the customer page's data", () => {
       assert.ok(o.probability < 0.5);
       assert.equal(o.probability, treeScorer(explainer)([o.row])[0]);
     }
+    // Scored in chunks (the page's main thread is handed back between them): the same answer in one batch.
+    assert.deepEqual(await keepCustomer(detail.customer, explainer, { chunk: 7 }), keep);
+    assert.deepEqual(await keepCustomer(detail.customer, explainer, { chunk: 100_000 }), keep);
   });
 
   it("the report states the what-if's score and the model and data it came from", async () => {
