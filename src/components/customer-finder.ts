@@ -23,7 +23,12 @@ export function idSearch(
   });
   input.value = value;
   const list = el("datalist", { id: "customer-id-list" });
-  for (const id of ids) list.append(el("option", { value: id }));
+  // Thousands of suggestions are made when the box is first focused, not on the page's first view.
+  const suggest = () => {
+    input.removeEventListener("focus", suggest);
+    list.append(...ids.map((id) => el("option", { value: id })));
+  };
+  input.addEventListener("focus", suggest);
   const form = el(
     "form",
     { class: "rl-idsearch", role: "search", "aria-label": "Find a customer by ID" },

@@ -63,6 +63,10 @@ describe("customer page loading", () => {
     for (const whole of [ARTIFACTS.telcoCustomers, ARTIFACTS.telcoShap, ARTIFACTS.telcoNudges])
       assert.ok(!first.includes(whole.path), `${whole.path} was fetched`);
     assert.ok(!first.some((p) => /onnxruntime|ort-wasm|model\.onnx/.test(p)), first.join(", "));
+    // The ID suggestions are made when the search box is first focused.
+    assert.equal(await page.locator("#customer-id-list option").count(), 0);
+    await page.getByLabel("Customer ID").focus();
+    assert.equal(await page.locator("#customer-id-list option").count(), 7043);
     // A customer of another shard: that shard only, once.
     const rows = page.locator(".rl-customer-table tbody tr");
     const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")!));
