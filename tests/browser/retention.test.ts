@@ -273,6 +273,9 @@ describe("food/retention", () => {
   });
 
   it("compares the models with bootstrap intervals once they are computed", async () => {
+    // the comparison's sample loads and its bootstrap runs only once the section is in view
+    assert.ok(!requested.some((p) => p.includes("campaign-sample")), "no comparison sample before the section is seen");
+    await page.locator("#model-comparison").scrollIntoViewIfNeeded();
     await page.locator("#model-comparison table").waitFor({ timeout: 60_000 });
     const rows = await page.locator("#model-comparison table tbody tr").allInnerTexts();
     assert.equal(rows.length, 4);
