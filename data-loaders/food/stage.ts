@@ -17,20 +17,20 @@ import { FoldScorer } from "../../models/fold-scorer.js";
 import type { ModelArtifacts, ScaleReport } from "../../models/pipeline.js";
 import { groupedShap, marginShap } from "../../models/shap.js";
 import { Booster } from "../../models/xgboost.js";
-import { ARTIFACTS, type FoodCustomerRow } from "../../src/lib/artifacts.js";
+import { ARTIFACTS } from "../../src/lib/artifacts.js";
+import type { CampaignLayout } from "../../src/lib/campaign-cells.js";
 import { encodeRows, featureLayout, specFor, type RawRow } from "../../src/lib/features.js";
-import { FoodSummaryAccumulator } from "../../src/lib/summaries.js";
 import { riskTier } from "../../src/lib/tiers.js";
 import { chunksOf } from "../arrow.js";
 import { DEFAULTS, generateMessages, readEnv, resolveProvider, type Provenance } from "../llm/index.js";
 import { cachedModel } from "../model-cache.js";
 import type { Publication } from "../publish.js";
-import { driversOf, messageRows, publishedMetrics, shapRows, withScores, type RowScores } from "../scores.js";
+import { driversOf, publishedMetrics, type RowScores } from "../scores.js";
 import { stage } from "../util/stages.js";
 import { FOOD_TRUTH, type FoodRecord } from "./generate.js";
 import { stratifiedSample, type Sample } from "./sample.js";
 import { BATCH_SIZE, type FoodSource } from "./source.js";
-import { cellGrid, EXACT_UP_TO, FoodCampaignArtifacts } from "./campaign-cells.js";
+import { FoodTables, campaignGrid } from "./tables.js";
 
 export interface FoodStageOptions {
   source: FoodSource;
@@ -272,7 +272,6 @@ export async function foodStage(o: FoodStageOptions, pub: Publication) {
   pub.json(ARTIFACTS.foodTrees, model.trees);
   pub.json(ARTIFACTS.foodMetrics, metrics);
   pub.json(ARTIFACTS.foodTruth, FOOD_TRUTH);
-  pub.json(ARTIFACTS.foodSummary, scored.summary);
   return { rows: sample.base, offers: scored.bySource };
 }
 
@@ -293,17 +292,20 @@ async function scorePass(
 ) {
   const scorer = new BatchScorer(model, sample);
   const base = new BaseMetrics();
-  const overview = new FoodSummaryAccumulator();
   // The Retention page's compact base; above EXACT_UP_TO customers its grid is drawn from the model-selection
   // sample's held-out scores (the whole base when it is no larger than the sample).
-  const grid =
-    sample.base > (o.exactUpTo ?? EXACT_UP_TO)
-      ? cellGrid(sample.rows.map((r, i) => ({ probability: model.oofProbability[i], value: r.ltv })))
-      : null;
-  const campaign = new FoodCampaignArtifacts(sample.base, grid, o.seed, { exactUpTo: o.exactUpTo });
-  const customers = await pub.tableStream(ARTIFACTS.foodCustomers);
-  const shap = await pub.tableStream(ARTIFACTS.foodShap, model.shap.groups);
-  const offers = await pub.tableStream(ARTIFACTS.foodOffers);
+  const grid = campaignGrid(
+    sample.base,
+    sample.rows.map((r, i) => ({ probability: model.oofProbability[i], value: r.ltv })),
+    o.exactUpTo,
+  );
+  const tables = await FoodTables.open(pub, {
+    groups: model.shap.groups,
+    customers: sample.base,
+    grid,
+    seed: o.seed,
+    exactUpTo: o.exactUpTo,
+  });
   const bySource: Record<Provenance["source"], number> = { llm: 0, cache: 0, fallback: 0 };
   // After the first batch, the message generator's per-call summary lines are left out (the totals follow at the
   // end); anything else it says (dropped cache entries, provider errors) is still logged.
@@ -312,6 +314,7 @@ async function scorePass(
   };
   let first = 0;
   let inSample = 0;
+  let layout: CampaignLayout;
   // Where the pass spends its time (logged): reading or generating, scoring + SHAP, messages, writing the tables.
   const seconds = { read: 0, score: 0, messages: 0, write: 0 };
   let clock = performance.now();
@@ -350,24 +353,15 @@ async function scorePass(
           member.add(sample.index[inSample++] - first);
         base.add(batch, s, (i) => member.has(i));
       }
-      overview.add(batch, s.probability);
-      const rows: FoodCustomerRow[] = withScores(s, batch);
-      const offerRows = messageRows(s.ids, messages);
-      campaign.add(rows, first, offerRows);
-      await customers.write(rows);
-      await shap.write(shapRows(s));
-      await offers.write(offerRows);
+      await tables.add(batch, s, messages);
       first += batch.length;
       lap("write");
     }
-    await customers.close();
-    await shap.close();
-    await offers.close();
+    layout = await tables.close();
     lap("write");
   } finally {
     scorer.dispose();
   }
-  const layout = campaign.publish(pub);
   o.log(
     `food: campaign cells: ${layout.cells} (${layout.individual} single customers), comparison sample ${layout.sampleRows}`,
   );
@@ -375,5 +369,5 @@ async function scorePass(
   const shown = Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`);
   o.log(`food: scoring pass over ${first} customers: ${shown.join(", ")}`);
   if (first !== sample.base) throw new Error(`food: the second pass read ${first} customers, the first ${sample.base}`);
-  return { bySource, base, summary: overview.result() };
+  return { bySource, base };
 }
