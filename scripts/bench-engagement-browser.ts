@@ -13,6 +13,8 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { launchBrowser, startSite, watchPage } from "../tests/browser/harness.js";
+import { ENGAGEMENT_CHARTS } from "./bench/interactions.js";
+import { quantile } from "./bench/stats.js";
 
 const { values: args } = parseArgs({
   options: { dist: { type: "string", default: "dist" }, updates: { type: "string", default: "40" } },
@@ -21,10 +23,6 @@ const updates = Number(args.updates);
 if (!Number.isInteger(updates) || updates < 1)
   throw new Error(`--updates ${args.updates}: expected a whole number ≥ 1`);
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 interface Sample {
@@ -34,8 +32,7 @@ interface Sample {
 }
 
 /** Runs in the page (as text: tsx would add helpers the page lacks to a function passed as code). */
-const MEASURE = `async (n) => {
-  const names = ["engagement-contract", "engagement-persona", "engagement-support-calls", "engagement-tenure"];
+const MEASURE = `async (n, names) => {
   const buttons = names.map((name) => document.querySelector('.rl-chart[data-chart="' + name + '"] .rl-linked-buttons button'));
   const count = () => document.querySelector('[data-testid="filtered-count"]')?.getAttribute("data-value");
   const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
@@ -76,7 +73,7 @@ try {
   const all = await page.evaluate(() => performance.now());
   await page.waitForLoadState("networkidle");
 
-  const samples = (await page.evaluate(`(${MEASURE})(${updates})`)) as Sample[];
+  const samples = (await page.evaluate(`(${MEASURE})(${updates}, ${JSON.stringify(ENGAGEMENT_CHARTS)})`)) as Sample[];
 
   process.stdout.write(`engagement dashboard (${args.dist}), 1-minute load average ${load.toFixed(2)}\n`);
   process.stdout.write(
@@ -90,7 +87,7 @@ try {
       frame: "click → next frame",
     }[key];
     process.stdout.write(
-      `  ${what}: median ${ms(quantile(xs, 0.5))}, p95 ${ms(quantile(xs, 0.95))} (${xs.length} changes)\n`,
+      `  ${what}: median ${ms(quantile(xs, 0.5)!)}, p95 ${ms(quantile(xs, 0.95)!)} (${xs.length} changes)\n`,
     );
   }
   const problems = watch.problems();

@@ -19,6 +19,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { launchBrowser, startSite, watchPage } from "../tests/browser/harness.js";
+import { RETENTION_RANGES } from "./bench/interactions.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -32,17 +33,6 @@ const UPDATES = Number(args.updates);
 const TIMEOUT_MS = 1000 * Number(args.timeout);
 if (!Number.isInteger(UPDATES) || UPDATES < 1) throw new Error(`invalid --updates ${args.updates}`);
 if (!(TIMEOUT_MS > 0)) throw new Error(`invalid --timeout ${args.timeout}`);
-
-/** The inputs timed: a range input by its label and the values of update k, or a key on the focused curve. */
-const INPUTS = [
-  { name: "offer cost", label: "Offer cost (₹)", value: (k: number) => 40 + (k % 30) },
-  { name: "contact cost", label: "Contact cost (₹)", value: (k: number) => 1 + 0.5 * (k % 10) },
-  {
-    name: "acceptance",
-    label: "Acceptance: churners who take the offer and stay",
-    value: (k: number) => 0.2 + 0.01 * (k % 40),
-  },
-];
 
 /**
  * Runs in the page (a string: the test runner's compiled functions may reference helpers the page lacks). Sets the
@@ -95,7 +85,7 @@ for (const dist of DISTS) {
     );
     const values = (f: (k: number) => number) => Array.from({ length: UPDATES + 2 }, (_, k) => f(k + 1));
     const runs = [
-      ...INPUTS.map(async (input) => {
+      ...RETENTION_RANGES.map(async (input) => {
         const id = await page.getByLabel(input.label, { exact: true }).getAttribute("id");
         return { name: input.name, args: { selector: `#${id}`, values: values(input.value), key: null } };
       }),

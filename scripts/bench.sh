@@ -5,11 +5,14 @@
 # 1. the Retention page's slider arithmetic in Node (scripts/bench-profit.ts),
 # 2. one what-if update of the customer page in Node: TreeSHAP, and its agreement with ONNX (scripts/bench-whatif.ts),
 # 2b. "What would keep this customer?" over every high-risk Telco customer (scripts/bench-counterfactual.ts),
-# 3. the Retention page in Chromium on the built site dist/ (scripts/bench-retention-browser.ts), if it exists,
+# 3. every page in Chromium at 20,000, 1,000,000 and 10,000,000 food-delivery customers (scripts/bench-scale.ts:
+#    it builds each site — the production build at 20,000, scripts/bench-scale-site.ts above — and measures cold loads,
+#    bytes, and input → frame; BENCH_SCALE_SIZES=20000,1000000 leaves out ten million; tables in
+#    test-results/bench-scale/, method and results in docs/scale.md),
 # 4. the pipeline, cold, per stage (time, peak memory) at 20,000 and 1,000,000 customers (scripts/bench-pipeline.ts;
 #    BENCH_PIPELINE_SIZES=20000,1000000,10000000 adds ten million, about half an hour more).
-# Larger food-delivery bases in the browser: build them elsewhere (OUTPUT_DIR=… FOOD_N=… scripts/build.sh) and pass
-# each folder to scripts/bench-retention-browser.ts (docs/profit.md, "Scale in the browser").
+# One built site alone: scripts/bench-pages.ts, scripts/bench-retention-browser.ts, scripts/bench-engagement-browser.ts
+# (each with --dist DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -22,13 +25,7 @@ say "what-if update (Node)"
 npx tsx scripts/bench-whatif.ts
 say "counterfactual search over the high-risk Telco customers (Node, the trees in TypeScript as the page scores)"
 npx tsx scripts/bench-counterfactual.ts
-if [ -f scripts/bench-retention-browser.ts ] && [ -f dist/index.html ]; then
-  say "Retention page in Chromium (dist/)"
-  npx tsx scripts/bench-retention-browser.ts --dist dist
-  say "engagement dashboard in Chromium (dist/)"
-  npx tsx scripts/bench-engagement-browser.ts --dist dist
-else
-  say "skipping the browser benchmark: no built site in dist/ (npm run build)"
-fi
+say "pages in Chromium at each base size (sizes ${BENCH_SCALE_SIZES:-20000,1000000,10000000})"
+npx tsx scripts/bench-scale.ts
 say "pipeline per stage, cold (sizes ${BENCH_PIPELINE_SIZES:-20000,1000000})"
 npx tsx scripts/bench-pipeline.ts --sizes "${BENCH_PIPELINE_SIZES:-20000,1000000}"

@@ -66,6 +66,9 @@ export interface SiteOptions {
   env?: Record<string, string>;
   /** host:port of an audit service the caller runs; by default the harness starts one and stops it with nginx. */
   auditUpstream?: string;
+  /** Loopback ports for nginx and the harness's audit service (default: free ones; a benchmark may be given its own). */
+  port?: number;
+  auditPort?: number;
 }
 
 /** Fail early, with the fix in the message, when there is no built site to test. */
@@ -82,6 +85,8 @@ export async function startSite({
   dist = DIST,
   env = TEMPLATE_DEFAULTS,
   auditUpstream,
+  port: fixedPort,
+  auditPort,
 }: SiteOptions = {}): Promise<Site> {
   const distDir = assertBuilt(dist);
   if (!existsSync(NGINX)) throw new Error(`nginx not found at ${NGINX}: run \`bash scripts/setup.sh test\``);
@@ -93,7 +98,10 @@ export async function startSite({
     await mkdir(join(prefix, "conf.d"));
     await writeCspInclude(distDir, join(prefix, "conf.d"));
     if (!auditUpstream) {
-      auditService = await startAuditProcess({ AUDIT_DIR: auditDir });
+      auditService = await startAuditProcess({
+        AUDIT_DIR: auditDir,
+        ...(auditPort ? { AUDIT_PORT: String(auditPort) } : {}),
+      });
       auditUpstream = `127.0.0.1:${auditService.port}`;
     }
     checkEntrypoint(env);
@@ -103,7 +111,7 @@ export async function startSite({
     });
     // A port taken between probing and binding makes nginx exit at once; try another.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = fixedPort ?? (await freePort());
       await writeFile(join(prefix, "nginx.conf"), mainConfig({ prefix, distDir, port }));
       try {
         const site = await launchNginx(prefix, port, auditDir);
@@ -115,7 +123,7 @@ export async function startSite({
         };
         return site;
       } catch (error) {
-        if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+        if (fixedPort || attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
       }
     }
   } catch (error) {
