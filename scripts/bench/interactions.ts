@@ -1,10 +1,12 @@
 /**
  * Input → frame on the pages whose targets name it (issue #17: a dashboard filter and a what-if input within one
  * 16.7 ms frame; the Retention page's slider within one frame at any base size), measured in the page the same way for
- * all of them (scripts/bench-scale.ts, scripts/bench-retention-browser.ts, scripts/bench-engagement-browser.ts).
+ * all of them (scripts/bench-scale.ts; scripts/bench-retention-browser.ts and scripts/bench-engagement-browser.ts share
+ * its inputs).
  *
- * Each update starts right after a frame has been painted (a task queued from an animation frame runs after its
- * rendering), as a user's input lands between frames. Per update:
+ * The page is left to settle first (no DOM change for a second). Each update starts right after a frame has been
+ * painted (a task queued from an animation frame runs after its rendering), as a user's input lands between frames.
+ * Per update:
  *   script  the input's handler, synchronous (dispatch → return);
  *   ready   input → the page's answer in the document (the first DOM change it causes, or the figure it names);
  *   frame   input → the end of the rendering of the first frame whose animation callbacks see the answer (what the
@@ -75,6 +77,23 @@ const RUN = `async (n, warmup, state, act, done) => {
   return { timings, unanswered };
 }`;
 
+/** Resolves once the document has not changed for a second (or after 30 s). */
+const QUIET = `new Promise((resolve) => {
+  const stop = setTimeout(finish, 30000);
+  let timer = setTimeout(finish, 1000);
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(finish, 1000);
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  function finish() {
+    clearTimeout(stop);
+    clearTimeout(timer);
+    observer.disconnect();
+    resolve(null);
+  }
+})`;
+
 /** An in-page state that notes any DOM change under `root` in `state.changed` (reset by each act). */
 const watching = (root: string, fields: string) => `(() => {
   const state = { ${fields}, changed: false };
@@ -96,6 +115,8 @@ export async function measureInteraction(
   { updates = 20, warmup = 2 }: { updates?: number; warmup?: number } = {},
 ): Promise<InteractionResult> {
   const { state, act, done } = await interaction.prepare(page);
+  // Work a page does after it is drawn (the Retention page's bootstrap) would land in the first updates' frames.
+  await page.evaluate(QUIET);
   const result = (await page.evaluate(`(${RUN})(${updates}, ${warmup}, ${state}, ${act}, ${done})`)) as Omit<
     InteractionResult,
     "name"
