@@ -9,11 +9,13 @@
  * food base repeated to that size by the pipeline's own writer, then Framework's build) — unless --reuse finds one
  * already built in the work folder. It serves the site with the production NGINX configuration on loopback
  * (tests/browser/harness.ts; nginx on --port, its audit service on the next port) and measures, in Chromium:
- *   - every page (and every embed frame with --embeds), --runs cold loads each (scripts/bench/page-load.ts), medians:
- *     time to the first chart and to settled, bytes before the first chart and at settled (as sent: gzip);
+ *   - every page (and every embed frame with --embeds; the customer page also with a customer open), --runs cold
+ *     loads each (scripts/bench/page-load.ts), medians: time to the first chart (and the Retention pages' profit
+ *     curve) and to settled, bytes before it and at settled (as sent: gzip);
  *   - input → frame (scripts/bench/interactions.ts), --updates updates each: the Retention page's sliders and curve,
  *     the engagement dashboard's filter, the customer page's what-if.
- * Writes the tables to WORK/bench-scale.md and every figure to WORK/bench-scale.json, and prints the tables.
+ * Writes the tables to WORK/bench-scale.md and every figure to WORK/bench-scale.json after each size, and prints them.
+ * A size whose site cannot be built (ten million: Framework refuses a file over 2 GiB) is reported and skipped.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
