@@ -5,8 +5,8 @@
  * and a base replicated from a pipeline's output to any size for the page benchmarks (replicate.ts). An artifact made
  * from the base's rows belongs here, so that both publish it.
  */
-import { ARTIFACTS, type FoodCustomerRow, type MessageRow } from "../../src/lib/artifacts.js";
-import type { CampaignLayout, CellGrid } from "../../src/lib/campaign-cells.js";
+import { ARTIFACTS, type FoodCustomerRow, type ListRow, type MessageRow } from "../../src/lib/artifacts.js";
+import { LIST_LIMIT, LIST_PART, type CampaignLayout, type CellGrid } from "../../src/lib/campaign-cells.js";
 import { FoodSummaryAccumulator } from "../../src/lib/summaries.js";
 import type { Message } from "../llm/index.js";
 import type { Publication, TableStream } from "../publish.js";
@@ -49,9 +49,14 @@ export class FoodTables {
     private readonly customers: TableStream<FoodCustomerRow>,
     private readonly shap: TableStream<{ customer_id: string }>,
     private readonly offers: TableStream<MessageRow>,
+    private readonly lists: TableStream<ListRow>[],
   ) {
     this.campaign = new FoodCampaignArtifacts(o.customers, o.grid, o.seed, { exactUpTo: o.exactUpTo });
+    this.listed = o.customers <= LIST_LIMIT;
   }
+
+  /** whether the base is small enough for the targeting list's parts (else they stay empty) */
+  private readonly listed: boolean;
 
   /** Opens the tables in `pub`. */
   static async open(pub: Publication, o: FoodTablesOptions): Promise<FoodTables> {
@@ -61,6 +66,7 @@ export class FoodTables {
       await pub.tableStream(ARTIFACTS.foodCustomers),
       await pub.tableStream(ARTIFACTS.foodShap, o.groups),
       await pub.tableStream(ARTIFACTS.foodOffers),
+      [await pub.tableStream(ARTIFACTS.foodList1), await pub.tableStream(ARTIFACTS.foodList2)],
     );
   }
 
@@ -73,6 +79,28 @@ export class FoodTables {
     await this.customers.write(rows);
     await this.shap.write(shapRows(s));
     await this.offers.write(offers);
+    if (this.listed) {
+      for (let i = 0; i < rows.length; ) {
+        const part = Math.floor((this.rows + i) / LIST_PART);
+        const end = Math.min(rows.length, (part + 1) * LIST_PART - this.rows);
+        await this.lists[part].write(
+          rows.slice(i, end).map((r, j) => {
+            const o = offers[i + j];
+            return {
+              customer_id: r.customer_id,
+              oof_probability: r.oof_probability,
+              ltv: r.ltv,
+              driver_1: r.driver_1,
+              driver_2: r.driver_2,
+              driver_3: r.driver_3,
+              text: o.text,
+              source: o.source,
+            };
+          }),
+        );
+        i = end;
+      }
+    }
     this.rows += batch.length;
   }
 
@@ -81,6 +109,7 @@ export class FoodTables {
     await this.customers.close();
     await this.shap.close();
     await this.offers.close();
+    for (const list of this.lists) await list.close();
     this.pub.json(ARTIFACTS.foodSummary, this.overview.result());
     return this.campaign.publish(this.pub);
   }

@@ -15,7 +15,13 @@ import { recordsToCsv } from "../lib/csv.js";
 import { formatMoney, type Currency } from "../lib/format.js";
 import { fillOffer } from "../lib/offer-text.js";
 import { rankByChurn, rankByExpectedProfit, targetedCustomers, type CustomerColumns } from "../lib/targeting.js";
-import { CAMPAIGN_TABLE_ROWS, rowCells, type CampaignLayout, type CellColumns } from "../lib/campaign-cells.js";
+import {
+  CAMPAIGN_TABLE_ROWS,
+  LIST_LIMIT,
+  rowCells,
+  type CampaignLayout,
+  type CellColumns,
+} from "../lib/campaign-cells.js";
 import { expectedCustomerProfit } from "../lib/cost-model.js";
 
 type Candidate = { name: string; columns: CustomerColumns; ranking: ReturnType<typeof rankByChurn> };
@@ -84,7 +90,14 @@ export function customerAccess(customers: Table, offers: Table, at: (row: number
   const driverColumns = [1, 2, 3].map((k) => customers.getChild(`driver_${k}`)!);
   const offerById = new Map<string, Offer>();
   // the offers table keys its rows by `id`; the kept customers' table (campaign-rows) carries the offer beside the ID
-  const get = (name: string) => Array.from(offers.getChild(name)!.toArray() as ArrayLike<string>);
+  // text and source always; the provenance beyond them (provider, model, prompt, template) where the table has it
+  // (the targeting list's parts carry only what the CSV writes)
+  const get = (name: string) => {
+    const column = offers.getChild(name);
+    if (!column && (name === "text" || name === "source" || name === "id" || name === "customer_id"))
+      throw new Error(`the offers have no column ${name}`);
+    return column ? Array.from(column.toArray() as ArrayLike<string>) : new Array<string>(offers.numRows).fill("");
+  };
   const [oid, text, source, provider, model, version, template] = [
     offers.getChild("id") ? "id" : "customer_id",
     "text",
@@ -157,8 +170,7 @@ export function loadAfter<T>(load: () => Promise<T>): (after: unknown) => Promis
   return () => (pending ??= painted().then(load));
 }
 
-/** Largest base whose full targeting list a browser assembles (the rows are loaded on demand: about 136 MB a million). */
-export const LIST_LIMIT = 2_000_000;
+export { LIST_LIMIT };
 
 /**
  * Every targeted food customer in the policy's order, from the row-level base loaded on demand: each customer's cell
@@ -166,11 +178,13 @@ export const LIST_LIMIT = 2_000_000;
  */
 export async function foodTargets(
   state: CampaignState,
-  o: { layout: CampaignLayout; cells: CellColumns; load: () => Promise<{ customers: Table; offers: Table }> },
+  o: { layout: CampaignLayout; cells: CellColumns; load: () => Promise<Table> },
 ): Promise<ListedCustomer[]> {
-  const { customers, offers } = await o.load();
-  const access = customerAccess(customers, offers);
-  const column = (name: string) => customers.getChild(name)!.toArray() as Float64Array;
+  const list = await o.load();
+  if (list.numRows !== o.layout.customers)
+    throw new Error(`the list holds ${list.numRows} customers, the base ${o.layout.customers}`);
+  const access = customerAccess(list, list);
+  const column = (name: string) => list.getChild(name)!.toArray() as Float64Array;
   const [p, ltv] = [column("oof_probability"), column("ltv")];
   const s = state.settings;
   const cellOf = rowCells(o.layout, o.cells);

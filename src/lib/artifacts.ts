@@ -114,6 +114,25 @@ const CAMPAIGN_ROW_COLUMNS = [
   ["prompt_version", "utf8"],
   ["template", "utf8"],
 ] as const satisfies ColumnList;
+/** What the targeting list download needs of every customer (the page reads no other row-level food table). */
+const LIST_COLUMNS = [
+  ["customer_id", "utf8"],
+  ["oof_probability", "float64"],
+  ["ltv", "float64"],
+  ["driver_1", "utf8"],
+  ["driver_2", "utf8"],
+  ["driver_3", "utf8"],
+  ["text", "utf8"],
+  ["source", "utf8"],
+] as const satisfies ColumnList;
+const listPart = (part: 1 | 2): TableArtifact<typeof LIST_COLUMNS> => ({
+  kind: "arrow",
+  path: `food/list-${part}.arrow`,
+  columns: LIST_COLUMNS,
+  description:
+    `customers ${part === 1 ? "1 to 1,000,000" : "1,000,001 to 2,000,000"} of the base, for the targeting list ` +
+    "download (empty when the base has more than 2,000,000: no browser assembles a list that large)",
+});
 /** A seeded uniform sample of the base with every model's held-out score, for the model comparison's bootstrap. */
 const CAMPAIGN_SAMPLE_COLUMNS = [
   ["row", "int32"],
@@ -305,6 +324,8 @@ export const ARTIFACTS = {
     columns: CAMPAIGN_ROW_COLUMNS,
     description: "the other kept customers: loaded when the economics move the targeting table to them",
   } satisfies TableArtifact<typeof CAMPAIGN_ROW_COLUMNS>,
+  foodList1: listPart(1),
+  foodList2: listPart(2),
   foodCampaignSample: {
     kind: "arrow",
     path: "food/campaign-sample.arrow",
@@ -344,6 +365,7 @@ export type NudgeRow = RowOf<typeof NUDGE_COLUMNS>;
 export type CampaignCellRow = RowOf<typeof CAMPAIGN_CELL_COLUMNS>;
 export type CampaignRowRow = RowOf<typeof CAMPAIGN_ROW_COLUMNS>;
 export type CampaignSampleRow = RowOf<typeof CAMPAIGN_SAMPLE_COLUMNS>;
+export type ListRow = RowOf<typeof LIST_COLUMNS>;
 export type CustomerIndexRow = RowOf<typeof CUSTOMER_INDEX_COLUMNS>;
 export type CustomerDetailRow = RowOf<typeof detailColumns>;
 

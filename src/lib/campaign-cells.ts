@@ -16,6 +16,13 @@ import type { CampaignData } from "./campaign.js";
 /** Rows of the targeting table: the build keeps individually every customer who can be among them. */
 export const CAMPAIGN_TABLE_ROWS = 1000;
 
+/**
+ * Largest base whose full targeting list a browser assembles (from food/list-1.arrow and list-2.arrow, each at most
+ * LIST_PART customers: Framework serves no file above 2 GiB, and a browser would not hold more anyway).
+ */
+export const LIST_LIMIT = 2_000_000;
+export const LIST_PART = 1_000_000;
+
 /** The grid: p edges (ascending, the inner ones) and, per p bin, its V edges (ascending, the inner ones). */
 export interface CellGrid {
   probabilityEdges: number[];

@@ -62,8 +62,17 @@ export function telcoCustomerDetail(shard: number): Promise<Table> {
   if (!load) throw new Error(`no customer detail shard ${shard} (0 to ${detailShards.length - 1})`);
   return load();
 }
-export const foodCustomers = once(() => readTable(A.foodCustomers, FileAttachment("../data/food/customers.arrow")));
-export const foodOffers = once(() => readTable(A.foodOffers, FileAttachment("../data/food/offers.arrow")));
+/**
+ * Every food customer, for the targeting list download only (no page reads the row-level food tables: at ten million
+ * they pass Framework's 2 GiB limit): the two list parts, concatenated (empty above 2,000,000 customers).
+ */
+export const foodList = once(async () => {
+  const [a, b] = await Promise.all([
+    readTable(A.foodList1, FileAttachment("../data/food/list-1.arrow")),
+    readTable(A.foodList2, FileAttachment("../data/food/list-2.arrow")),
+  ]);
+  return a.concat(b);
+});
 export const foodCampaignLayout = once(() => readJson(A.foodCampaign, FileAttachment("../data/food/campaign.json")));
 export const foodCampaignCells = once(() =>
   readTable(A.foodCampaignCells, FileAttachment("../data/food/campaign-cells.arrow")),

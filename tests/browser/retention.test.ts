@@ -5,6 +5,8 @@
  *   DIST=<built site> node --import tsx --test tests/browser/retention.test.ts
  */
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import {
@@ -122,6 +124,18 @@ describe("food/retention", () => {
       data.filter((p) => p.includes("campaign-rows-more")),
       [],
       "the default economics' table needs only the first kept customers",
+    );
+  });
+
+  it("the site serves no row-level food table but the list's parts (Framework serves no file over 2 GiB)", () => {
+    const files = readdirSync(join(process.env.DIST ?? "dist", "_file/data/food"));
+    assert.deepEqual(
+      files.filter((f) => /^(customers|offers|shap)\./.test(f)),
+      [],
+    );
+    assert.ok(
+      files.some((f) => /^list-1\.[0-9a-f]+\.arrow$/.test(f)),
+      files.join(", "),
     );
   });
 

@@ -121,7 +121,9 @@ describe("food stage, streamed", () => {
     const counts = new Float64Array(cells.count.length);
     for (let r = 0; r < N; r++) counts[cellOf(r, p[r], ltv[r])]++;
     assert.deepEqual(Array.from(counts), Array.from(cells.count));
-    const kept = await read("food/campaign-rows.arrow");
+    const first = await read("food/campaign-rows.arrow");
+    const kept = first.concat(await read("food/campaign-rows-more.arrow"));
+    assert.equal(first.numRows, layout.listedFirst);
     const offers = await read("food/offers.arrow");
     const ids = customers.getChild("customer_id")!;
     const texts = offers.getChild("text")!;
@@ -131,5 +133,14 @@ describe("food stage, streamed", () => {
       assert.equal(kept.getChild("text")!.get(i), texts.get(row));
     }
     assert.equal(kept.numRows, layout.listed);
+    // the targeting list's parts: every customer in base order with their offer (the second part empty here)
+    const [one, two] = [await read("food/list-1.arrow"), await read("food/list-2.arrow")];
+    assert.equal(one.numRows, N);
+    assert.equal(two.numRows, 0);
+    for (const i of [0, 1, 317, N - 1]) {
+      assert.equal(one.getChild("customer_id")!.get(i), ids.get(i));
+      assert.equal(one.getChild("oof_probability")!.get(i), p[i]);
+      assert.equal(one.getChild("text")!.get(i), texts.get(i));
+    }
   });
 });
