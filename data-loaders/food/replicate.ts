@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tableFromIPC, type Table } from "apache-arrow";
-import { ARTIFACTS, type Manifest } from "../../src/lib/artifacts.js";
+import { artifactPaths, ARTIFACTS, type Manifest } from "../../src/lib/artifacts.js";
 import type { FallbackReason, Message, Provenance } from "../llm/index.js";
 import type { Publication } from "../publish.js";
 import type { RowScores } from "../scores.js";
@@ -139,9 +139,12 @@ export async function replicateFoodBase(
   // Everything not made from the base's rows, as the source published it (commit() names any that is missing).
   const staged = pub.staged();
   for (const artifact of Object.values(ARTIFACTS)) {
-    const path = join(from, artifact.path);
-    if (artifact.path === ARTIFACTS.manifest.path || artifact.path in staged || !existsSync(path)) continue;
-    pub.binary({ kind: "binary", path: artifact.path }, await readFile(path));
+    // a sharded table is published as one file per shard (artifactPaths)
+    for (const file of artifactPaths(artifact)) {
+      const path = join(from, file);
+      if (file === ARTIFACTS.manifest.path || file in staged || !existsSync(path)) continue;
+      pub.binary({ kind: "binary", path: file }, await readFile(path));
+    }
   }
   return { ...manifest, food: { rows: n, offers: bySource } };
 }
