@@ -19,6 +19,7 @@ import { customerDetailRows, customerIndexRows } from "./telco/customer-pages.js
 import { driversOf, messageRows, publishedMetrics, shapRows, withScores } from "./scores.js";
 import { enrichTelco, telcoGroundTruth } from "./telco/enrich.js";
 import { readTelco } from "./telco/ingest.js";
+import { publishTelcoPageTables, stagedPageSummaries } from "./telco/page-tables.js";
 import { searchSummary, telcoNudgeItems } from "./telco/nudge-items.js";
 import { stage } from "./util/stages.js";
 
@@ -103,7 +104,9 @@ async function telcoStage(options: RunOptions, pub: Publication, log: (line: str
   const detail = customerDetailRows(customers, shapRows(model), nudges, model.shap.groups);
   pub.shards(ARTIFACTS.telcoCustomerDetail, detail.rows, detail.shapColumns);
   pub.json(ARTIFACTS.telcoAbTruth, telcoGroundTruth(rows));
-  pub.json(ARTIFACTS.telcoSummary, telcoSummary(rows, model.probability));
+  // The analysis pages' narrow tables, and their first charts' statistics beside the Overview's.
+  publishTelcoPageTables(pub, customers);
+  pub.json(ARTIFACTS.telcoSummary, { ...telcoSummary(rows, model.probability), ...(await stagedPageSummaries(pub)) });
   return { rows: rows.length, sha256: telco.sha256, source: telco.source, nudges: summary.bySource };
 }
 

@@ -72,6 +72,49 @@ export const FOOD_DATA_COLUMNS = pairs(FOOD_COLUMNS);
 const telcoTable = [...TELCO_DATA_COLUMNS, ...pairs(SCORE_COLUMNS)] as const;
 const foodTable = [...FOOD_DATA_COLUMNS, ...pairs(SCORE_COLUMNS)] as const;
 
+type TelcoColumn = (typeof telcoTable)[number];
+/** Some of the Telco table's columns, in the order given, with the types telco/customers.arrow declares. */
+function telcoColumns<const N extends readonly TelcoColumn[0][]>(
+  ...names: N
+): { readonly [K in keyof N]: Extract<TelcoColumn, readonly [N[K], ArrowType]> } {
+  return names.map((n) => telcoTable.find(([name]) => name === n)!) as never;
+}
+/**
+ * The narrow Telco tables: one row per customer in telco/customers.arrow's order, only the columns a page's views
+ * read, so a page that shows rows downloads tens of kilobytes instead of the whole table.
+ */
+const ENGAGEMENT_COLUMNS = telcoColumns(
+  "usage_frequency",
+  "payment_delay_days",
+  "support_calls",
+  "tenure",
+  "contract",
+  "ab_variant",
+  "risk_tier",
+  "persona",
+  "churn",
+  "churn_observed",
+);
+const EXPERIMENT_COLUMNS = telcoColumns(
+  "customer_id",
+  "persona",
+  "contract",
+  "ab_variant",
+  "churn_observed",
+  "oof_probability",
+  "true_effect",
+);
+const TELCO_CAMPAIGN_COLUMNS = telcoColumns(
+  "customer_id",
+  "contract",
+  "tenure",
+  "monthly_charges",
+  "churn",
+  "oof_probability",
+  "oof_uncalibrated",
+  "oof_logistic",
+);
+
 export const MESSAGE_COLUMNS = [
   ["id", "utf8"],
   ["text", "utf8"],
@@ -340,9 +383,27 @@ export const ARTIFACTS = {
   telcoSummary: {
     kind: "json",
     path: "telco/summary.json",
-    required: ["kpi", "contract", "persona", "tenure", "risk"],
-    description: "the Overview's figures of the Telco customers (src/lib/summaries.ts)",
+    required: ["kpi", "contract", "persona", "tenure", "risk", "personaProfiles", "personaShap", "abArms", "abOverall"],
+    description: "the Overview's figures, the persona profiles and drivers, the A/B arms (src/lib/summaries.ts)",
   } satisfies JsonArtifact<TelcoSummary>,
+  telcoEngagement: {
+    kind: "arrow",
+    path: "telco/engagement.arrow",
+    columns: ENGAGEMENT_COLUMNS,
+    description: "the engagement dashboard's columns of every Telco customer",
+  } satisfies TableArtifact<typeof ENGAGEMENT_COLUMNS>,
+  telcoExperiment: {
+    kind: "arrow",
+    path: "telco/experiment.arrow",
+    columns: EXPERIMENT_COLUMNS,
+    description: "the A/B test page's columns of every Telco customer (arm, strata, outcome, held-out risk, truth)",
+  } satisfies TableArtifact<typeof EXPERIMENT_COLUMNS>,
+  telcoCampaign: {
+    kind: "arrow",
+    path: "telco/campaign.arrow",
+    columns: TELCO_CAMPAIGN_COLUMNS,
+    description: "the Telco Retention page's columns of every customer (value model, held-out scores, outcome)",
+  } satisfies TableArtifact<typeof TELCO_CAMPAIGN_COLUMNS>,
   foodSummary: {
     kind: "json",
     path: "food/summary.json",

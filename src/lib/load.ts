@@ -49,6 +49,16 @@ async function readJson<T>(artifact: JsonArtifact<T>, file: FileAttachmentHandle
 const A = ARTIFACTS;
 export const telcoCustomers = once(() => readTable(A.telcoCustomers, FileAttachment("../data/telco/customers.arrow")));
 export const telcoShap = once(() => readTable(A.telcoShap, FileAttachment("../data/telco/shap.arrow")));
+/** The narrow Telco tables: only the columns of the engagement dashboard, the A/B test page, the Retention page. */
+export const telcoEngagement = once(() =>
+  readTable(A.telcoEngagement, FileAttachment("../data/telco/engagement.arrow")),
+);
+export const telcoExperiment = once(() =>
+  readTable(A.telcoExperiment, FileAttachment("../data/telco/experiment.arrow")),
+);
+export const telcoCampaignCustomers = once(() =>
+  readTable(A.telcoCampaign, FileAttachment("../data/telco/campaign.arrow")),
+);
 export const telcoNudges = once(() => readTable(A.telcoNudges, FileAttachment("../data/telco/nudges.arrow")));
 export const telcoCustomerIndex = once(() =>
   readTable(A.telcoCustomerIndex, FileAttachment("../data/telco/customer-index.arrow")),
@@ -128,6 +138,6 @@ export type { Table };
 export const campaignDataset = (dataset: CampaignDataset) => (dataset === "telco" ? telcoCampaign() : foodCampaign());
 const foodCampaign = once(async () => ({ ...CAMPAIGN_SETUP.food, data: foodCellData(await foodCampaignCells()) }));
 const telcoCampaign = once(async () => {
-  const customers = await telcoCustomers();
+  const customers = await telcoCampaignCustomers();
   return { ...CAMPAIGN_SETUP.telco, data: campaignData(customers, telcoValueModel(customers).values(), "churn") };
 });

@@ -1,9 +1,10 @@
 /**
  * What the Overview page shows, computed once at build time (the pipeline publishes it as telco/summary.json and
  * food/summary.json) so the landing page draws its first chart from a few kilobytes instead of starting a SQL engine
- * over every customer: headline figures, churn by group, tenure by outcome and the risk distribution. Browser-safe and
- * pure: the embeds compute the same risk bins from the customers they load.
+ * over every customer: headline figures, churn by group, tenure by outcome and the risk distribution. telco/summary.json
+ * also carries the Personas and A/B pages' group statistics (src/lib/telco-tables.ts). Browser-safe and pure.
  */
+import type { TelcoPageSummaries } from "./telco-tables.js";
 import { riskTier, type RiskTier } from "./tiers.js";
 
 export type SummaryDataset = "telco" | "food";
@@ -96,13 +97,17 @@ export function groupCounts(
   return rows.sort((a, b) => b.k / b.n - a.k / a.n || a.group.localeCompare(b.group));
 }
 
-export interface TelcoSummary {
+/** The Overview's figures of the Telco customers. */
+export interface TelcoOverview {
   kpi: { n: number; churned: number; rate: number; lostMonthlyRevenue: number; personas: number };
   contract: GroupCount[];
   persona: GroupCount[];
   tenure: OutcomeCount[];
   risk: RiskDistributionData;
 }
+
+/** telco/summary.json: the Overview's figures and what the Personas and A/B pages draw first (telco-tables.ts). */
+export type TelcoSummary = TelcoOverview & TelcoPageSummaries;
 
 export interface FoodSummary {
   kpi: { n: number; churned: number; rate: number; meanLtv: number; silentShare: number };
@@ -133,11 +138,11 @@ const sum = (xs: ArrayLike<number>) => {
   return s;
 };
 
-/** The Telco customers' summary, from their rows and calibrated probabilities. */
+/** The Overview's figures of the Telco customers, from their rows and calibrated probabilities. */
 export function telcoSummary(
   rows: readonly { churn: number; monthly_charges: number; persona: string; contract: string; tenure: number }[],
   probability: ArrayLike<number>,
-): TelcoSummary {
+): TelcoOverview {
   const churn = rows.map((r) => r.churn);
   const tenure = new Map<string, OutcomeCount>();
   for (const r of rows) {

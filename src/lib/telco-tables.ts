@@ -1,10 +1,12 @@
 /**
- * Group statistics of the Telco customers for the Personas and A/B pages, in plain TypeScript over the Arrow table
- * they already load: 7,043 rows group in well under a millisecond, so these pages need no SQL engine (DuckDB-WASM's
- * 7 MB download and start-up) before their first chart. Browser-safe and pure; each function states the SQL it
- * replaces, and tests/lib/telco-tables.test.ts checks it against DuckDB on the published table.
+ * Group statistics of the Telco customers for the Personas and A/B pages, in plain TypeScript over Arrow tables: no SQL
+ * engine (DuckDB-WASM's 7 MB download and start-up). The pipeline runs the aggregates over the tables it publishes and
+ * puts them in telco/summary.json (telcoPageSummaries), so these pages draw their first chart from a few kilobytes; the
+ * A/B page runs experimentRows over its narrow table (telco/experiment.arrow). Browser-safe and pure; each function
+ * states the SQL it replaces, and tests/lib/telco-tables.test.ts checks it against DuckDB on the published table.
  */
 import type { Table } from "apache-arrow";
+import { analyseExperiment, type ExperimentAnalysis, type ExperimentData } from "./experiment.js";
 
 const column = (t: Table, name: string) => {
   const c = t.getChild(name);
@@ -98,11 +100,14 @@ export function personaProfiles(customers: Table): PersonaProfile[] {
     .sort((a, b) => b.k / b.n - a.k / a.n || a.persona.localeCompare(b.persona));
 }
 
+/** A persona and the mean of each SHAP column (feature name → probability points) over its customers. */
+export type PersonaShapMeans = Record<string, number | string>;
+
 /**
  * The mean of every SHAP column per persona, the SHAP table joined to the customers by ID:
  *   SELECT c.persona, avg(COLUMNS(s.* EXCLUDE (customer_id))) FROM shap s JOIN customers c USING (customer_id) GROUP BY 1
  */
-export function personaShapMeans(customers: Table, shap: Table): Record<string, number | string>[] {
+export function personaShapMeans(customers: Table, shap: Table): PersonaShapMeans[] {
   const ids = strings(customers, "customer_id");
   const persona = strings(customers, "persona");
   const personaOf = new Map(ids.map((id, i) => [id, persona[i]]));
@@ -192,4 +197,40 @@ export function experimentRows(customers: Table): ExperimentInput[] {
     outcome: churned[i],
     stratum: `${persona[i]} | ${contract[i]}`,
   }));
+}
+
+/** The experiment as the estimators take it: churn, arm, assignment stratum and the out-of-fold churn risk. */
+export function experimentData(rows: readonly ExperimentInput[]): ExperimentData {
+  return {
+    outcome: rows.map((d) => d.churned),
+    treated: rows.map((d) => d.treated),
+    stratum: rows.map((d) => d.stratum),
+    covariate: rows.map((d) => d.risk),
+  };
+}
+
+/** The overall effect: unstratified, stratified and Lin-adjusted for risk and strata with HC2 errors. */
+export function analyseOverall(rows: readonly ExperimentInput[]): ExperimentAnalysis {
+  return analyseExperiment(experimentData(rows), { hc: "HC2" });
+}
+
+/**
+ * What the Personas and A/B pages draw first, computed at build time over the published tables (telco/summary.json).
+ * JSON has no NaN: a median or variance of no customers is written as null.
+ */
+export interface TelcoPageSummaries {
+  personaProfiles: PersonaProfile[];
+  personaShap: PersonaShapMeans[];
+  abArms: Arm[];
+  /** the A/B test's overall effect three ways (analyseOverall over experimentRows: the decision's estimate) */
+  abOverall: ExperimentAnalysis;
+}
+
+export function telcoPageSummaries(customers: Table, shap: Table): TelcoPageSummaries {
+  return {
+    personaProfiles: personaProfiles(customers),
+    personaShap: personaShapMeans(customers, shap),
+    abArms: abArms(customers),
+    abOverall: analyseOverall(experimentRows(customers)),
+  };
 }

@@ -7,13 +7,8 @@
 import * as d3 from "npm:d3";
 import type { IntervalRow } from "../components/ab-intervals.js";
 import { crossFitUplift, cumulativeGain, qiniCurve, stratumUplift, type QiniPoint } from "../lib/ab.js";
-import {
-  analyseExperiment,
-  groupEffects,
-  type EffectEstimate,
-  type ExperimentAnalysis,
-  type ExperimentData,
-} from "../lib/experiment.js";
+import { groupEffects, type EffectEstimate, type ExperimentAnalysis } from "../lib/experiment.js";
+import { experimentData } from "../lib/telco-tables.js";
 import { adjustedMde, sampleSizePerArm } from "../lib/power.js";
 import { bootstrapQini, fixedScorer, upliftScorer, type BootstrapSummary } from "../lib/qini-bootstrap.js";
 
@@ -27,21 +22,6 @@ export interface ExperimentRow {
   risk: number;
   stratum: string;
   true_effect: number;
-}
-
-/** The experiment as the estimators take it: churn, arm, assignment stratum and the out-of-fold churn risk. */
-export function experimentData(rows: readonly ExperimentRow[]): ExperimentData {
-  return {
-    outcome: rows.map((d) => d.churned),
-    treated: rows.map((d) => d.treated),
-    stratum: rows.map((d) => d.stratum),
-    covariate: rows.map((d) => d.risk),
-  };
-}
-
-/** The overall effect: unstratified, stratified and Lin-adjusted for risk and strata with HC2 errors. */
-export function analyseOverall(rows: readonly ExperimentRow[]): ExperimentAnalysis {
-  return analyseExperiment(experimentData(rows), { hc: "HC2" });
 }
 
 /** An effect estimate as a row of intervalDots (value, 95% interval, customers, p-value). */

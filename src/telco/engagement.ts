@@ -33,13 +33,13 @@ export interface EngagementColumns {
   churnObserved: ArrayLike<number>;
 }
 
-/** Anything with Arrow's getChild (a Table): the columns above from telco/customers.arrow. */
+/** Anything with Arrow's getChild (a Table): the columns above from telco/engagement.arrow (or customers.arrow). */
 export function engagementColumns(table: {
   getChild(name: string): { toArray(): ArrayLike<unknown> } | null;
 }): EngagementColumns {
   const col = (name: string) => {
     const c = table.getChild(name);
-    if (!c) throw new Error(`telco/customers.arrow: no column ${name}`);
+    if (!c) throw new Error(`the engagement table has no column ${name}`);
     return c.toArray();
   };
   const strings = (name: string) => Array.from(col(name), String);
