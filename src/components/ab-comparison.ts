@@ -17,19 +17,14 @@ export interface Arm {
 
 const GROUP = { A: "A (control)", B: "B (offer)" };
 
-/** Customers and churners per variant from the observed outcomes. */
-export function armsOf(variants: readonly string[], churned: ArrayLike<number>): [Arm, Arm] {
-  const arms: [Arm, Arm] = [
-    { variant: "A", n: 0, k: 0 },
-    { variant: "B", n: 0, k: 0 },
-  ];
-  variants.forEach((v, i) => {
-    const arm = v === "A" ? arms[0] : v === "B" ? arms[1] : null;
-    if (!arm) throw new Error(`row ${i}: unknown A/B variant ${JSON.stringify(v)}`);
-    arm.n++;
-    arm.k += churned[i];
-  });
-  return arms;
+/** Control and treatment from arms counted elsewhere (the build's summary), in that order; a missing arm throws. */
+export function armPair(arms: readonly { variant: string; n: number; k: number }[]): [Arm, Arm] {
+  const arm = (variant: "A" | "B"): Arm => {
+    const found = arms.find((a) => a.variant === variant);
+    if (!found) throw new Error(`the A/B test has no arm ${variant} (arms: ${arms.map((a) => a.variant).join(", ")})`);
+    return { variant, n: found.n, k: found.k };
+  };
+  return [arm("A"), arm("B")];
 }
 
 /** Churn rate by variant (Wilson intervals) with the effect B − A, its 95% CI and the true effect. */

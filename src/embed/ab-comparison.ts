@@ -8,13 +8,12 @@
  * The A/B test page renders its comparison with abComparisonView.
  */
 import { checkEmbedOptions } from "../lib/embed-views.js";
-import { abTruth, numberColumn, responsive, stringColumn, telcoCustomers } from "../lib/load.js";
-import { abComparisonView, armsOf } from "../components/ab-comparison.js";
+import { abTruth, responsive, telcoSummary } from "../lib/load.js";
+import { abComparisonView, armPair } from "../components/ab-comparison.js";
 
-/** The A/B comparison of the Telco test. Options: width. */
+/** The A/B comparison of the Telco test, from the arms the build counted (telco/summary.json). Options: width. */
 export async function AbComparison(options: Record<string, unknown> = {}): Promise<Node> {
   const o = checkEmbedOptions("ab-comparison", options);
-  const [table, truth] = await Promise.all([telcoCustomers(), abTruth()]);
-  const arms = armsOf(stringColumn(table, "ab_variant"), numberColumn(table, "churn_observed"));
-  return responsive(o.width, (width) => abComparisonView(arms, truth.overall.ate, { width }));
+  const [summary, truth] = await Promise.all([telcoSummary(), abTruth()]);
+  return responsive(o.width, (width) => abComparisonView(armPair(summary.abArms), truth.overall.ate, { width }));
 }
