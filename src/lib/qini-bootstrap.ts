@@ -106,16 +106,35 @@ function summarise(estimate: number, draws: Float64Array, alpha: number): Bootst
   return { estimate, mean, se, lo, hi, normalLo: estimate - z * se, normalHi: estimate + z * se };
 }
 
+type QiniData = { treated: ArrayLike<boolean>; churned: ArrayLike<number>; stratum?: ArrayLike<string> };
+type QiniOptions = { fraction?: number; reps?: number; seed?: number; alpha?: number };
+
 /**
  * Bootstrap of the Qini gain at `fraction` and the Qini area for each ranking, and of the differences between
  * rankings (paired: the same samples). Customers are resampled within each stratum × arm cell, so every sample has
  * the experiment's own design; percentile intervals.
  */
 export function bootstrapQini(
-  data: { treated: ArrayLike<boolean>; churned: ArrayLike<number>; stratum?: ArrayLike<string> },
+  data: QiniData,
   scorers: Record<string, Scorer>,
-  { fraction = 0.3, reps = 1000, seed = 1, alpha = 0.05 } = {},
+  options: QiniOptions = {},
 ): QiniBootstrap {
+  const steps = bootstrapQiniSteps(data, scorers, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * bootstrapQini() one resample at a time: yields the number of resamples done after each, returns the same result, so
+ * a page can run it in slices between frames (src/lib/slices.ts). The options are checked at the first step.
+ */
+export function* bootstrapQiniSteps(
+  data: QiniData,
+  scorers: Record<string, Scorer>,
+  { fraction = 0.3, reps = 1000, seed = 1, alpha = 0.05 }: QiniOptions = {},
+): Generator<number, QiniBootstrap> {
   const n = data.treated.length;
   if (data.churned.length !== n || (data.stratum && data.stratum.length !== n)) {
     throw new Error(
@@ -158,6 +177,7 @@ export function bootstrapQini(
       gains[s]![r] = m.gain;
       areas[s]![r] = m.area;
     });
+    yield r + 1;
   }
   const gain: Record<string, BootstrapSummary> = {};
   const area: Record<string, BootstrapSummary> = {};

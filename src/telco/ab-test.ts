@@ -10,7 +10,8 @@ import { crossFitUplift, cumulativeGain, qiniCurve, stratumUplift, type QiniPoin
 import { groupEffects, type EffectEstimate, type ExperimentAnalysis } from "../lib/experiment.js";
 import { experimentData } from "../lib/telco-tables.js";
 import { adjustedMde, sampleSizePerArm } from "../lib/power.js";
-import { bootstrapQini, fixedScorer, upliftScorer, type BootstrapSummary } from "../lib/qini-bootstrap.js";
+import { bootstrapQiniSteps, fixedScorer, upliftScorer, type BootstrapSummary } from "../lib/qini-bootstrap.js";
+import { runInSlices } from "../lib/slices.js";
 
 /** One customer of the experiment (from telco/customers.arrow). */
 export interface ExperimentRow {
@@ -109,15 +110,18 @@ function bootstrapRow(group: string, s: BootstrapSummary): IntervalRow {
  * How sure the uplift ranking's Qini gain at the top `fraction` is, and its lead over ranking by churn risk: a
  * paired, design-preserving bootstrap with the T-learner refitted on every sample (qini-bootstrap.ts).
  */
-export function upliftBootstrap(
+export async function upliftBootstrap(
   rows: readonly ExperimentRow[],
   { reps = 200, seed = 1, fraction = 0.3, strength = 20 } = {},
 ) {
   const data = experimentData(rows);
-  const boot = bootstrapQini(
-    { treated: data.treated, churned: data.outcome, stratum: data.stratum },
-    { uplift: upliftScorer(rows, { folds: 2, strength }), risk: fixedScorer(data.covariate) },
-    { fraction, reps, seed },
+  // A few seconds of work: run in slices of a few milliseconds, so the page stays responsive meanwhile.
+  const boot = await runInSlices(
+    bootstrapQiniSteps(
+      { treated: data.treated, churned: data.outcome, stratum: data.stratum },
+      { uplift: upliftScorer(rows, { folds: 2, strength }), risk: fixedScorer(data.covariate) },
+      { fraction, reps, seed },
+    ),
   );
   const lead = boot.versus[0]!.gain;
   return {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { crossFitUplift, type UpliftRow } from "../../src/lib/ab.js";
-import { bootstrapQini, fixedScorer, gainAt, upliftScorer } from "../../src/lib/qini-bootstrap.js";
+import { bootstrapQini, bootstrapQiniSteps, fixedScorer, gainAt, upliftScorer } from "../../src/lib/qini-bootstrap.js";
+import { runInSlices } from "../../src/lib/slices.js";
 import { seededUniform } from "../../src/lib/random.js";
 
 const close = (actual: number, expected: number, tol = 1e-6) =>
@@ -39,6 +40,32 @@ describe("Qini bootstrap", () => {
     const scores = upliftScorer(rows)(Int32Array.from({ length: n }, (_, i) => i));
     const cf = crossFitUplift(rows);
     for (let i = 0; i < n; i++) close(scores[i]!, -cf[i]!, 1e-15);
+  });
+
+  it("gives the same result one resample at a time, in slices between pauses", async () => {
+    const scorers = { uplift: upliftScorer(rows), risk: fixedScorer(risk) };
+    const whole = bootstrapQini(data, scorers, { reps: 20, seed: 5 });
+    const steps = bootstrapQiniSteps(data, scorers, { reps: 20, seed: 5 });
+    const done: number[] = [];
+    let step = steps.next();
+    while (!step.done) {
+      done.push(step.value);
+      step = steps.next();
+    }
+    assert.deepEqual(
+      done,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(step.value, whole);
+    let pauses = 0;
+    const sliced = await runInSlices(bootstrapQiniSteps(data, scorers, { reps: 20, seed: 5 }), {
+      sliceMs: 0,
+      pause: async () => {
+        pauses++;
+      },
+    });
+    assert.deepEqual(sliced, whole);
+    assert.equal(pauses, 20, "a pause after every resample when a slice has no time");
   });
 
   it("is deterministic for a seed and changes with it", () => {
