@@ -15,6 +15,15 @@ export const afterPaint: NextFrame = (callback) => requestAnimationFrame(() => s
 export const painted = (nextFrame: NextFrame = afterPaint) => new Promise<void>((resolve) => nextFrame(resolve));
 
 /**
+ * Resolves after the first painted frame at whose end `isShown()` holds (e.g. a page's first chart is in the document):
+ * work started then cannot delay that chart's first paint.
+ */
+export async function shown(isShown: () => boolean, nextFrame: NextFrame = afterPaint): Promise<void> {
+  do await painted(nextFrame);
+  while (!isShown());
+}
+
+/**
  * Starts `tasks[0]` at once and every other task once it has settled (fulfilled or rejected) and `nextFrame` has
  * called back; returns each task's promise, in order. A failed first task does not hold the others back.
  */

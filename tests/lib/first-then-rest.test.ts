@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { firstThenRest, type NextFrame } from "../../src/lib/first-then-rest.js";
+import { firstThenRest, shown, type NextFrame } from "../../src/lib/first-then-rest.js";
 
 /** A task that records when it starts and settles when told to. */
 function task(log: string[], name: string) {
@@ -61,6 +61,27 @@ describe("firstThenRest", () => {
     assert.deepEqual(log, ["start a", "frame requested", "start b"]);
     b.settle().resolve("B");
     assert.equal(await second, "B");
+  });
+
+  it("waits for painted frames until the condition holds", async () => {
+    const log: string[] = [];
+    const frame = frames(log);
+    let chart = false;
+    let done = false;
+    void shown(() => chart, frame.next).then(() => (done = true));
+    for (let i = 0; i < 3; i++) {
+      await flush();
+      frame.paint();
+      await flush();
+      assert.equal(done, false, `no chart after frame ${i + 1}`);
+    }
+    chart = true;
+    await flush();
+    assert.equal(done, false, "the chart is in the document but not yet painted");
+    frame.paint();
+    await flush();
+    assert.equal(done, true);
+    assert.equal(log.filter((l) => l === "frame requested").length, 4);
   });
 
   it("returns nothing for no tasks", () => {
