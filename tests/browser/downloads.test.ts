@@ -200,6 +200,17 @@ function inspectCharts(): { charts: number; loading: number; problems: string[] 
   return { charts: charts.length, loading, problems };
 }
 
+/** Scrolls down a viewport at a time to the end of the page, letting each position paint. */
+async function readThrough(page: Page): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const atEnd = await page.evaluate(
+      "(() => { window.scrollBy(0, window.innerHeight * 0.8); return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2; })()",
+    );
+    await page.waitForTimeout(150);
+    if (atEnd) return;
+  }
+}
+
 /** Waits until nothing is loading and the number of charts has stopped changing (at least `min` of them). */
 async function settle(page: Page, path: string, min: number): Promise<ReturnType<typeof inspectCharts>> {
   const deadline = Date.now() + 60_000;
@@ -295,6 +306,8 @@ describe("downloads on every chart", () => {
       if (path === "/telco/customer")
         await page.locator("#whatif-result [data-probability][data-changed]").waitFor({ timeout: 60_000 });
 
+      // read the page to its end, as a user would: sections computed when they come into view then draw
+      await readThrough(page);
       const state = await settle(page, path, MIN_CHARTS[path] ?? 0);
       assert.deepEqual(state.problems, [], `${path}: ${state.charts} charts`);
 
