@@ -171,7 +171,8 @@ describe("a hostile LLM message is displayed as inert text", () => {
   });
 
   it("food retention page: a top-risk offer card and the targeting list", async () => {
-    const file = await builtArrow("data/food", "offers", "food/retention");
+    // the page's cards and table read the offers of the customers it can list (campaign-rows.arrow, by customer_id)
+    const file = await builtArrow("data/food", "campaign-rows", "food/retention");
     // The five cards are the page's five highest risks: read them from the page as built.
     const plain = await open();
     await plain.page.goto(new URL("food/retention", site.url).href);
@@ -184,7 +185,12 @@ describe("a hostile LLM message is displayed as inert text", () => {
     assert.equal(ids.length, 5);
 
     const target = ids[0];
-    const hostile = withRow(file.bytes, target, { text: HOSTILE_TEXT, model: HOSTILE_MODEL });
+    const hostile = withRow(
+      file.bytes,
+      target,
+      { text: HOSTILE_TEXT, model: HOSTILE_MODEL },
+      { idColumn: "customer_id" },
+    );
     const { page, watch } = await open();
     const served = await intercept(page, file, hostile);
     await page.goto(new URL("food/retention", site.url).href);
