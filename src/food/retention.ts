@@ -13,6 +13,7 @@ import type { CampaignSettings, CampaignState } from "../lib/campaign.js";
 import { labelOf } from "../lib/columns.js";
 import { recordsToCsv } from "../lib/csv.js";
 import { formatMoney, type Currency } from "../lib/format.js";
+import { painted } from "../lib/first-then-rest.js";
 import { fillOffer } from "../lib/offer-text.js";
 import { rankByChurn, rankByExpectedProfit, targetedCustomers, type CustomerColumns } from "../lib/targeting.js";
 import {
@@ -165,8 +166,7 @@ export function needsMoreRows(state: CampaignState, entryRow: ArrayLike<number>,
  */
 export function loadAfter<T>(load: () => Promise<T>): (after: unknown) => Promise<T> {
   let pending: Promise<T> | undefined;
-  // two animation frames: the decision's views are laid out and painted before these bytes compete with them
-  const painted = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  // after the next painted frame: the decision's views are on screen before these bytes compete with them
   return () => (pending ??= painted().then(load));
 }
 

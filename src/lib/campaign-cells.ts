@@ -86,7 +86,8 @@ export interface CellColumns {
 
 /** The campaign's columns over cells: each cell a weighted customer (src/lib/targeting.ts CustomerColumns). */
 export function cellCampaignData(c: CellColumns): CampaignData {
-  const f = (a: ArrayLike<number>) => Float64Array.from(a);
+  // cellColumns already made Float64Arrays: used as they are, never copied twice
+  const f = (a: ArrayLike<number>) => (a instanceof Float64Array ? a : Float64Array.from(a));
   return {
     probability: f(c.probability),
     value: f(c.value),
